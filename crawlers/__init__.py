@@ -1,0 +1,26 @@
+"""I/O only: fetch raw documents from platforms, politely and safely."""
+
+from __future__ import annotations
+
+from crawlers.address_guard import check_host, is_public_address
+from crawlers.errors import BlockedAddress, BodyTooLarge, FetchError, FetchTimeout, \
+    HTTPStatusError, InvalidTarget
+from crawlers.fetch import FetchLimits, FetchResult, fetch_target, fetch_url, make_client, \
+    read_file
+
+__all__ = [
+    "BlockedAddress",
+    "BodyTooLarge",
+    "FetchError",
+    "FetchLimits",
+    "FetchResult",
+    "FetchTimeout",
+    "HTTPStatusError",
+    "InvalidTarget",
+    "check_host",
+    "fetch_target",
+    "fetch_url",
+    "is_public_address",
+    "make_client",
+    "read_file",
+]

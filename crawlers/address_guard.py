@@ -1,0 +1,62 @@
+"""SSRF guard: operator URLs must resolve to public addresses only.
+
+The address returned by the resolver is checked, never the string in the URL (2130706433,
+0x7f000001 and 127.1 all mean 127.0.0.1), after unwrapping IPv4-mapped, NAT64 and 6to4
+forms. Private networks are allowed only by explicit configuration (the demo and tests).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+
+from crawlers.errors import BlockedAddress, FetchError
+
+__all__ = ["check_host", "is_public_address"]
+
+_SHARED = ipaddress.ip_network("100.64.0.0/10")
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
+_6TO4 = ipaddress.ip_network("2002::/16")
+
+
+def _embedded_v4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if address.ipv4_mapped:
+        return address.ipv4_mapped
+    if address in _NAT64:
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    if address in _6TO4:
+        return address.sixtofour
+    return None
+
+
+def is_public_address(text: str) -> bool:
+    """True only for globally routable unicast addresses."""
+    address = ipaddress.ip_address(text.split("%", 1)[0])
+    if isinstance(address, ipaddress.IPv6Address):
+        if address in _NAT64_LOCAL:
+            return False
+        if (inner := _embedded_v4(address)) is not None:
+            return is_public_address(str(inner))
+    if address.is_multicast or address.is_unspecified or address.is_reserved:
+        return False
+    if isinstance(address, ipaddress.IPv4Address) and address in _SHARED:
+        return False
+    return address.is_global
+
+
+def check_host(host: str, port: int, *, allow_private: bool) -> list[str]:
+    """Resolve `host` and return its addresses; raise BlockedAddress when any of them is
+    not public (unless `allow_private`), FetchError when it does not resolve."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise FetchError(f"cannot resolve host {host!r}: {exc.strerror}") from exc
+    addresses = sorted({str(info[4][0]) for info in infos})
+    if not allow_private:
+        blocked = [a for a in addresses if not is_public_address(a)]
+        if blocked:
+            raise BlockedAddress(
+                f"{host} resolves to a non-public address ({', '.join(blocked)}); "
+                "private networks are not allowed (set allow_private_networks)")
+    return addresses

@@ -1,0 +1,282 @@
+"""The catalog: SQLite (WAL), the source of truth for sources, runs and listings.
+
+Every run is applied in one transaction: a failure or a kill before the commit leaves the
+previous listings, counts and fetch state exactly as they were. Search indexes are derived
+from the catalog and carry the catalog's `change_seq` they were built from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from index.errors import CatalogError
+from index.migrations import migrate
+from normalizer.schema import Listing, Source
+
+__all__ = ["Catalog", "FetchState", "RunChanges", "RunRecord", "SourceSummary"]
+
+
+@dataclass(frozen=True, slots=True)
+class FetchState:
+    etag: str | None = None
+    last_modified: str | None = None
+    last_attempt_at: datetime | None = None
+    last_success_at: datetime | None = None
+    error_count: int = 0
+    last_error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    id: int
+    source_id: str
+    started_at: datetime
+    finished_at: datetime
+    status: str  # ok | unchanged | failed
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    invalid: int = 0
+    error: str | None = None
+    record_errors: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class RunChanges:
+    """What a run changed: the search index applies exactly this."""
+
+    run: RunRecord
+    upserted: list[Listing]  # added or updated, with their catalog first_seen_at
+    removed_ids: list[str]
+    change_seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSummary:
+    source: Source
+    listing_count: int
+    state: FetchState
+    last_run: RunRecord | None
+
+
+def _ts(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat()
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _content_hash(listing: Listing) -> str:
+    payload = listing.model_dump_json(exclude={"first_seen_at", "last_seen_at"})
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+class Catalog:
+    """Read-write access to the catalog database (one writer process at a time)."""
+
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        self.path = path
+        self.read_only = read_only
+        try:
+            if read_only:
+                self._conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True,
+                                             check_same_thread=False)
+                self._conn.execute("PRAGMA query_only = ON")
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._conn = sqlite3.connect(path, check_same_thread=False)
+                self._conn.execute("PRAGMA journal_mode = WAL")
+                self._conn.execute("PRAGMA synchronous = FULL")
+                self._conn.execute("PRAGMA foreign_keys = ON")
+                migrate(self._conn)
+        except sqlite3.Error as exc:
+            raise CatalogError(f"cannot open the catalog at {path}: {exc}") from exc
+        self._conn.execute("PRAGMA busy_timeout = 5000")
+        self._conn.row_factory = sqlite3.Row
+
+    def close(self) -> None:
+        self._conn.close()
+
+    # --- sources -------------------------------------------------------------------------
+
+    def save_source(self, source: Source, now: datetime) -> None:
+        """Register a source or update its definition."""
+        with self._conn:
+            self._conn.execute(
+                """INSERT INTO sources (id, name, kind, url, definition, created_at, updated_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT(id) DO UPDATE SET name = excluded.name, kind = excluded.kind,
+                     url = excluded.url, definition = excluded.definition,
+                     updated_at = excluded.updated_at""",
+                (source.id, source.name, source.kind, source.url, source.model_dump_json(),
+                 _ts(now), _ts(now)))
+            self._conn.execute("INSERT OR IGNORE INTO fetch_state (source_id) VALUES (?)",
+                               (source.id,))
+
+    def get_source(self, source_id: str) -> Source | None:
+        row = self._conn.execute("SELECT definition FROM sources WHERE id = ?",
+                                 (source_id,)).fetchone()
+        return Source.model_validate_json(row["definition"]) if row else None
+
+    def sources(self) -> list[Source]:
+        rows = self._conn.execute("SELECT definition FROM sources ORDER BY id").fetchall()
+        return [Source.model_validate_json(r["definition"]) for r in rows]
+
+    def fetch_state(self, source_id: str) -> FetchState:
+        row = self._conn.execute("SELECT * FROM fetch_state WHERE source_id = ?",
+                                 (source_id,)).fetchone()
+        if row is None:
+            return FetchState()
+        return FetchState(etag=row["etag"], last_modified=row["last_modified"],
+                          last_attempt_at=_dt(row["last_attempt_at"]),
+                          last_success_at=_dt(row["last_success_at"]),
+                          error_count=row["error_count"], last_error=row["last_error"])
+
+    def source_summaries(self) -> list[SourceSummary]:
+        """Every source with its listing count, fetch state and last run (for the site)."""
+        counts = dict(self._conn.execute(
+            "SELECT source_id, count(*) FROM listings GROUP BY source_id").fetchall())
+        return [SourceSummary(s, counts.get(s.id, 0), self.fetch_state(s.id),
+                              next(iter(self.runs(s.id, limit=1)), None))
+                for s in self.sources()]
+
+    # --- runs ----------------------------------------------------------------------------
+
+    def runs(self, source_id: str | None = None, limit: int = 50) -> list[RunRecord]:
+        """The latest runs, newest first, of one source or of all."""
+        where, args = ("WHERE source_id = ?", [source_id]) if source_id else ("", [])
+        rows = self._conn.execute(f"SELECT * FROM runs {where} ORDER BY id DESC LIMIT ?",
+                                  (*args, limit)).fetchall()
+        return [self._run(r) for r in rows]
+
+    @staticmethod
+    def _run(row: sqlite3.Row) -> RunRecord:
+        return RunRecord(
+            id=row["id"], source_id=row["source_id"], started_at=_dt(row["started_at"]),  # type: ignore[arg-type]
+            finished_at=_dt(row["finished_at"]), status=row["status"],  # type: ignore[arg-type]
+            added=row["added"], updated=row["updated"], unchanged=row["unchanged"],
+            removed=row["removed"], invalid=row["invalid"], error=row["error"],
+            record_errors=json.loads(row["record_errors"]))
+
+    def _insert_run(self, run: RunRecord) -> int:
+        cursor = self._conn.execute(
+            """INSERT INTO runs (source_id, started_at, finished_at, status, added, updated,
+               unchanged, removed, invalid, error, record_errors)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (run.source_id, _ts(run.started_at), _ts(run.finished_at), run.status, run.added,
+             run.updated, run.unchanged, run.removed, run.invalid, run.error,
+             json.dumps(run.record_errors, ensure_ascii=False)))
+        return int(cursor.lastrowid or 0)
+
+    def _bump_seq(self) -> int:
+        self._conn.execute(
+            "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'change_seq'")
+        return self.change_seq()
+
+    def change_seq(self) -> int:
+        """A counter bumped by every run that changes listings; indexes record theirs."""
+        row = self._conn.execute("SELECT value FROM meta WHERE key = 'change_seq'").fetchone()
+        return int(row["value"]) if row else 0
+
+    def apply_run(self, source_id: str, listings: list[Listing], *, started_at: datetime,
+                  finished_at: datetime, invalid: int, record_errors: list[str],
+                  etag: str | None, last_modified: str | None) -> RunChanges:
+        """Replace a source's listings with a fresh, complete set, in one transaction.
+
+        Listings seen before keep their first_seen_at; every listing gets last_seen_at =
+        finished_at; listings missing from the set are removed.
+        """
+        now = _ts(finished_at)
+        with self._conn:
+            existing = {r["id"]: (r["content_hash"], r["first_seen_at"]) for r in
+                        self._conn.execute("SELECT id, content_hash, first_seen_at FROM listings"
+                                           " WHERE source_id = ?", (source_id,))}
+            added = updated = unchanged = 0
+            upserted: list[Listing] = []
+            for listing in listings:
+                digest = _content_hash(listing)
+                before = existing.pop(listing.id, None)
+                first_seen = _dt(before[1]) if before else finished_at
+                stored = listing.model_copy(update={"first_seen_at": first_seen,
+                                                    "last_seen_at": finished_at})
+                if before is None:
+                    added += 1
+                elif before[0] != digest:
+                    updated += 1
+                else:
+                    unchanged += 1
+                    self._conn.execute("UPDATE listings SET last_seen_at = ?, document = ? "
+                                       "WHERE id = ?", (now, stored.model_dump_json(), listing.id))
+                    continue
+                upserted.append(stored)
+                self._conn.execute(
+                    """INSERT INTO listings (id, source_id, source_record_id, content_hash,
+                       document, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                       ON CONFLICT(id) DO UPDATE SET content_hash = excluded.content_hash,
+                         document = excluded.document, last_seen_at = excluded.last_seen_at""",
+                    (listing.id, source_id, listing.source_record_id, digest,
+                     stored.model_dump_json(), _ts(first_seen), now))
+            removed_ids = list(existing)
+            self._conn.executemany("DELETE FROM listings WHERE id = ?",
+                                   [(i,) for i in removed_ids])
+            run = RunRecord(0, source_id, started_at, finished_at, "ok", added, updated,
+                            unchanged, len(removed_ids), invalid, None, record_errors)
+            run_id = self._insert_run(run)
+            self._conn.execute(
+                """UPDATE fetch_state SET etag = ?, last_modified = ?, last_attempt_at = ?,
+                   last_success_at = ?, error_count = 0, last_error = NULL
+                   WHERE source_id = ?""", (etag, last_modified, now, now, source_id))
+            seq = self._bump_seq() if upserted or removed_ids else self.change_seq()
+        return RunChanges(replace(run, id=run_id), upserted, removed_ids, seq)
+
+    def record_unchanged(self, source_id: str, *, started_at: datetime,
+                         finished_at: datetime) -> RunRecord:
+        """A 304: the source confirmed its listings without sending them again."""
+        now = _ts(finished_at)
+        with self._conn:
+            count = self._conn.execute("UPDATE listings SET last_seen_at = ? WHERE source_id = ?",
+                                       (now, source_id)).rowcount
+            run = RunRecord(0, source_id, started_at, finished_at, "unchanged", unchanged=count)
+            run_id = self._insert_run(run)
+            self._conn.execute(
+                """UPDATE fetch_state SET last_attempt_at = ?, last_success_at = ?,
+                   error_count = 0, last_error = NULL WHERE source_id = ?""",
+                (now, now, source_id))
+        return replace(run, id=run_id)
+
+    def record_failure(self, source_id: str, error: str, *, started_at: datetime,
+                       finished_at: datetime) -> RunRecord:
+        """A failed run: recorded on the source; its listings stay as they were."""
+        with self._conn:
+            run = RunRecord(0, source_id, started_at, finished_at, "failed", error=error)
+            run_id = self._insert_run(run)
+            self._conn.execute(
+                """UPDATE fetch_state SET last_attempt_at = ?, error_count = error_count + 1,
+                   last_error = ? WHERE source_id = ?""", (_ts(finished_at), error, source_id))
+        return replace(run, id=run_id)
+
+    # --- listings ------------------------------------------------------------------------
+
+    def get_listing(self, listing_id: str) -> Listing | None:
+        row = self._conn.execute("SELECT document FROM listings WHERE id = ?",
+                                 (listing_id,)).fetchone()
+        return Listing.model_validate_json(row["document"]) if row else None
+
+    def iter_listings(self, source_id: str | None = None) -> Iterator[Listing]:
+        """Every current listing (of one source, or all), in id order."""
+        where, args = ("WHERE source_id = ?", (source_id,)) if source_id else ("", ())
+        for row in self._conn.execute(f"SELECT document FROM listings {where} ORDER BY id",
+                                      args):
+            yield Listing.model_validate_json(row["document"])
+
+    def count_listings(self) -> int:
+        return int(self._conn.execute("SELECT count(*) FROM listings").fetchone()[0])
+

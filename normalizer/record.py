@@ -1,0 +1,61 @@
+"""`RawRecord`: what every adapter extracts from its platform's format, before normalizing.
+
+Adapters map their platform's fields onto these names and nothing more; `assemble_listing`
+turns a RawRecord into a Listing. `ParseResult` carries the listings and the report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from normalizer.schema import Listing
+
+__all__ = ["ParseReport", "ParseResult", "RawRecord"]
+
+
+@dataclass(slots=True)
+class RawRecord:
+    record_id: str
+    title: str | None
+    description: str | None = None
+    url: str | None = None
+    address: str | None = None
+    address_lot: str | None = None  # 지번 address, used when the 도로명 one is missing
+    lat: str | float | None = None
+    lon: str | float | None = None
+    phones: str | None = None
+    email: str | None = None
+    homepage: str | None = None
+    hours: str | None = None
+    hours_days: str | None = None
+    hours_opens: str | None = None
+    hours_closes: str | None = None
+    fee: str | None = None
+    free: bool | None = None
+    loan_period: str | None = None
+    capacity: str | None = None
+    items: str | None = None
+    category_label: str | None = None
+    provider_name: str | None = None
+    booking_url: str | None = None
+    image_url: str | None = None
+    tags: list[str] = field(default_factory=list)
+    updated_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class ParseReport:
+    """What an operator needs to see about one document."""
+
+    records: int = 0
+    invalid: int = 0
+    errors: list[str] = field(default_factory=list)  # one line per skipped record
+    unmapped_fields: list[str] = field(default_factory=list)
+    mapped_fields: dict[str, str] = field(default_factory=dict)  # source column → hub field
+
+
+@dataclass(slots=True)
+class ParseResult:
+    listings: list[Listing]
+    report: ParseReport

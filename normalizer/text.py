@@ -1,0 +1,59 @@
+"""Plain-text helpers: decode bytes to text, and turn crawled HTML into clean text."""
+
+from __future__ import annotations
+
+import codecs
+import html
+import re
+
+import charset_normalizer
+import nh3
+
+from normalizer.errors import ParseError
+
+__all__ = ["clean_text", "decode_bytes", "html_to_text"]
+
+_BLOCK_TAGS = re.compile(r"(?i)<\s*(br|/p|/div|/li|/tr|/h[1-6])\b[^>]*>")
+_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+
+def decode_bytes(body: bytes, declared: str | None = None) -> str:
+    """Decode a document: BOM first, then the declared charset if the bytes fit it,
+    then strict UTF-8, then CP949 (Korean public data's usual encoding), then
+    charset-normalizer's guess.
+
+    Raises ParseError when nothing decodes the bytes cleanly.
+    """
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                          (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if body.startswith(bom):
+            return body[len(bom):].decode(encoding, errors="replace")
+    candidates = [c for c in (declared, "utf-8", "cp949") if c]
+    for encoding in candidates:
+        try:
+            return body.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    best = charset_normalizer.from_bytes(body).best()
+    if best is None:
+        raise ParseError("cannot detect the text encoding of the document")
+    return str(best)
+
+
+def html_to_text(value: str | None) -> str | None:
+    """Strip every tag (keeping line breaks of block elements) and unescape entities."""
+    if value is None:
+        return None
+    with_breaks = _BLOCK_TAGS.sub("\n", value)
+    stripped = nh3.clean(with_breaks, tags=set(), attributes={})
+    return clean_text(html.unescape(stripped))
+
+
+def clean_text(value: str | None) -> str | None:
+    """Collapse runs of spaces, trim lines, and return None for empty text."""
+    if value is None:
+        return None
+    lines = [_SPACES.sub(" ", line).strip() for line in value.replace("\r", "\n").split("\n")]
+    text = _BLANK_LINES.sub("\n", "\n".join(lines)).strip()
+    return text or None
