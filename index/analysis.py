@@ -21,8 +21,19 @@ def _runs(text: str) -> list[str]:
     return _RUN.findall(unicodedata.normalize("NFKC", text).lower())
 
 
+def _stem(word: str) -> str:
+    """A light English plural folding, the same at index and query time (tools → tool)."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss") and word.isalpha():
+        return word[:-1]
+    return word
+
+
 def _bigrams(run: str) -> list[str]:
-    if not _HANGUL.match(run) or len(run) < 2:
+    if not _HANGUL.match(run):
+        return [_stem(run)]
+    if len(run) < 2:
         return [run]
     return [run[i:i + 2] for i in range(len(run) - 1)]
 

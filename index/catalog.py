@@ -10,10 +10,14 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import threading
+from collections.abc import Callable
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import wraps
 from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
 
 from index.errors import CatalogError
 from index.migrations import migrate
@@ -66,6 +70,19 @@ class SourceSummary:
     last_run: RunRecord | None
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _locked(method: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Serialize use of the connection: the site and the scheduler share it across threads."""
+    @wraps(method)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with args[0]._lock:  # type: ignore[attr-defined]
+            return method(*args, **kwargs)
+    return wrapper
+
+
 def _ts(value: datetime) -> str:
     return value.astimezone(UTC).isoformat()
 
@@ -101,12 +118,15 @@ class Catalog:
             raise CatalogError(f"cannot open the catalog at {path}: {exc}") from exc
         self._conn.execute("PRAGMA busy_timeout = 5000")
         self._conn.row_factory = sqlite3.Row
+        self._lock = threading.RLock()
 
+    @_locked
     def close(self) -> None:
         self._conn.close()
 
     # --- sources -------------------------------------------------------------------------
 
+    @_locked
     def save_source(self, source: Source, now: datetime) -> None:
         """Register a source or update its definition."""
         with self._conn:
@@ -121,15 +141,18 @@ class Catalog:
             self._conn.execute("INSERT OR IGNORE INTO fetch_state (source_id) VALUES (?)",
                                (source.id,))
 
+    @_locked
     def get_source(self, source_id: str) -> Source | None:
         row = self._conn.execute("SELECT definition FROM sources WHERE id = ?",
                                  (source_id,)).fetchone()
         return Source.model_validate_json(row["definition"]) if row else None
 
+    @_locked
     def sources(self) -> list[Source]:
         rows = self._conn.execute("SELECT definition FROM sources ORDER BY id").fetchall()
         return [Source.model_validate_json(r["definition"]) for r in rows]
 
+    @_locked
     def fetch_state(self, source_id: str) -> FetchState:
         row = self._conn.execute("SELECT * FROM fetch_state WHERE source_id = ?",
                                  (source_id,)).fetchone()
@@ -140,6 +163,7 @@ class Catalog:
                           last_success_at=_dt(row["last_success_at"]),
                           error_count=row["error_count"], last_error=row["last_error"])
 
+    @_locked
     def source_summaries(self) -> list[SourceSummary]:
         """Every source with its listing count, fetch state and last run (for the site)."""
         counts = dict(self._conn.execute(
@@ -150,6 +174,7 @@ class Catalog:
 
     # --- runs ----------------------------------------------------------------------------
 
+    @_locked
     def runs(self, source_id: str | None = None, limit: int = 50) -> list[RunRecord]:
         """The latest runs, newest first, of one source or of all."""
         where, args = ("WHERE source_id = ?", [source_id]) if source_id else ("", [])
@@ -181,11 +206,13 @@ class Catalog:
             "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'change_seq'")
         return self.change_seq()
 
+    @_locked
     def change_seq(self) -> int:
         """A counter bumped by every run that changes listings; indexes record theirs."""
         row = self._conn.execute("SELECT value FROM meta WHERE key = 'change_seq'").fetchone()
         return int(row["value"]) if row else 0
 
+    @_locked
     def apply_run(self, source_id: str, listings: list[Listing], *, started_at: datetime,
                   finished_at: datetime, invalid: int, record_errors: list[str],
                   etag: str | None, last_modified: str | None) -> RunChanges:
@@ -237,6 +264,7 @@ class Catalog:
             seq = self._bump_seq() if upserted or removed_ids else self.change_seq()
         return RunChanges(replace(run, id=run_id), upserted, removed_ids, seq)
 
+    @_locked
     def record_unchanged(self, source_id: str, *, started_at: datetime,
                          finished_at: datetime) -> RunRecord:
         """A 304: the source confirmed its listings without sending them again."""
@@ -252,6 +280,7 @@ class Catalog:
                 (now, now, source_id))
         return replace(run, id=run_id)
 
+    @_locked
     def record_failure(self, source_id: str, error: str, *, started_at: datetime,
                        finished_at: datetime) -> RunRecord:
         """A failed run: recorded on the source; its listings stay as they were."""
@@ -265,6 +294,7 @@ class Catalog:
 
     # --- listings ------------------------------------------------------------------------
 
+    @_locked
     def get_listing(self, listing_id: str) -> Listing | None:
         row = self._conn.execute("SELECT document FROM listings WHERE id = ?",
                                  (listing_id,)).fetchone()
@@ -273,10 +303,13 @@ class Catalog:
     def iter_listings(self, source_id: str | None = None) -> Iterator[Listing]:
         """Every current listing (of one source, or all), in id order."""
         where, args = ("WHERE source_id = ?", (source_id,)) if source_id else ("", ())
-        for row in self._conn.execute(f"SELECT document FROM listings {where} ORDER BY id",
-                                      args):
+        with self._lock:
+            rows = self._conn.execute(f"SELECT document FROM listings {where} ORDER BY id",
+                                      args).fetchall()
+        for row in rows:
             yield Listing.model_validate_json(row["document"])
 
+    @_locked
     def count_listings(self) -> int:
         return int(self._conn.execute("SELECT count(*) FROM listings").fetchone()[0])
 

@@ -55,7 +55,8 @@ def _labelled_fields(text: str | None) -> dict[str, str]:
 
 
 def _when(entry: Any) -> datetime | None:
-    parsed = entry.get("updated_parsed") or entry.get("published_parsed")
+    # dict.get: FeedParserDict.get maps updated→published with a DeprecationWarning.
+    parsed = dict.get(entry, "updated_parsed") or dict.get(entry, "published_parsed")
     return datetime.fromtimestamp(calendar.timegm(parsed), UTC) if parsed else None
 
 

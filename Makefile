@@ -1,0 +1,39 @@
+# sharehub — one command each: `make demo`, `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test lint typecheck check bench schema clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)  ## sample platforms on loopback, crawl, index, serve http://127.0.0.1:$(PORT)
+	$(VENV)/bin/sharehub demo --port $(PORT)
+
+test: $(STAMP)  ## the whole suite (CI runs this through .ci/run)
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
+
+check: lint typecheck test
+
+bench: $(STAMP)  ## benchmarks with side-by-side baselines → bench/REPORT.md
+	$(PY) -m bench
+
+schema: $(STAMP)  ## regenerate schema/listing.schema.json from the Listing model
+	$(PY) -m normalizer.schema_export
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,176 @@
+"""The `sharehub` command: preview, crawl, run, serve, demo, coverage, reindex, schedules."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sharehub.settings import Settings
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sharehub", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug lines")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    preview = commands.add_parser("preview", help="dry-run a feed or file: print its listings")
+    preview.add_argument("target", help="an http(s) URL or a local file")
+    preview.add_argument("--kind", choices=["rss", "csv"], help="skip format detection")
+    preview.add_argument("--format", choices=["jsonl", "json"], default="jsonl")
+    preview.add_argument("--allow-private", action="store_true",
+                         help="allow loopback/private addresses (local test platforms)")
+
+    for name, help_text in (("crawl", "refresh sources now and print the run report"),
+                            ("run", "the scheduler and the site together (production)"),
+                            ("serve", "the site alone, over the current index"),
+                            ("reindex", "rebuild the search index from the catalog")):
+        command = commands.add_parser(name, help=help_text)
+        command.add_argument("--config", type=Path, help="schedules file (schedules.yaml)")
+        if name == "crawl":
+            command.add_argument("source_ids", nargs="*", metavar="SOURCE_ID")
+            command.add_argument("--json", action="store_true", help="machine-readable report")
+        if name in ("run", "serve"):
+            command.add_argument("--port", type=int, help="site port (default 8000)")
+
+    demo = commands.add_parser("demo", help="sample platforms + crawl + site, all on loopback")
+    demo.add_argument("--port", type=int, help="site port (default 8000, or PORT)")
+
+    coverage = commands.add_parser("coverage", help="district × category coverage matrix")
+    coverage.add_argument("--format", choices=["table", "csv", "json"], default="table")
+
+    schedules = commands.add_parser("schedules", help="schedules.yaml tools")
+    schedules.add_argument("action", choices=["check"])
+    schedules.add_argument("file", nargs="?", type=Path)
+    return parser
+
+
+def _cmd_preview(args: argparse.Namespace, settings: Settings) -> int:
+    from sharehub.preview import PreviewFailed, format_report, run_preview
+
+    limits = settings.fetch_limits(allow_private=args.allow_private)
+    try:
+        preview = run_preview(args.target, limits, args.kind)
+    except PreviewFailed as exc:
+        print(f"sharehub preview: {exc}", file=sys.stderr)
+        return 1
+    listings = preview.result.listings
+    if args.format == "json":
+        print("[" + ",\n".join(li.model_dump_json() for li in listings) + "]")
+    else:
+        for listing in listings:
+            print(listing.model_dump_json())
+    format_report(preview, sys.stderr)
+    return 0
+
+
+def _load_config(args: argparse.Namespace, settings: Settings):  # type: ignore[no-untyped-def]
+    from sharehub.schedules import load_schedules
+
+    return load_schedules(args.config or settings.config_file)
+
+
+def _cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
+    from sharehub.crawl import crawl_with_progress, print_runs, register_sources, \
+        runs_as_json, select_sources
+    from sharehub.runtime import open_deps
+
+    config = _load_config(args, settings)
+    chosen = select_sources(config, args.source_ids)
+    with open_deps(settings, config) as deps:
+        register_sources(config, deps)
+        outcomes = crawl_with_progress(chosen, deps)
+    if args.json:
+        print(runs_as_json(outcomes))
+    else:
+        print_runs(outcomes)
+    return 0 if all(o.run.status != "failed" for o in outcomes) else 2
+
+
+def _cmd_serve(args: argparse.Namespace, settings: Settings, *, scheduler: bool) -> int:
+    from sharehub.runtime import run_hub
+
+    if args.port:
+        settings = settings.model_copy(update={"site_port": args.port})
+    run_hub(settings, _load_config(args, settings), crawl_first=False, with_scheduler=scheduler)
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from sharehub.runtime import run_hub
+    from sharehub.schedules import ScheduleConfig
+
+    if args.port:
+        settings = settings.model_copy(update={"site_port": args.port})
+    run_hub(settings, ScheduleConfig(), crawl_first=True, with_scheduler=True, samples=True)
+    return 0
+
+
+def _cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
+    from sharehub.pipeline import sync_index
+    from sharehub.wiring import open_catalog, open_index
+
+    catalog, index = open_catalog(settings), open_index(settings)
+    try:
+        sync_index(catalog, index, force=True)
+        print(f"reindexed {catalog.count_listings()} listings", file=sys.stderr)
+    finally:
+        index.close()
+        catalog.close()
+    return 0
+
+
+def _cmd_coverage(args: argparse.Namespace, settings: Settings) -> int:
+    from sharehub.coverage import coverage_matrix, render_coverage
+    from sharehub.wiring import open_catalog
+
+    catalog = open_catalog(settings)
+    try:
+        print(render_coverage(coverage_matrix(catalog.iter_listings()), args.format), end="")
+    finally:
+        catalog.close()
+    return 0
+
+
+def _cmd_schedules(args: argparse.Namespace, settings: Settings) -> int:
+    from sharehub.schedules import load_schedules
+
+    path = args.file or settings.config_file
+    config = load_schedules(path)
+    print(f"{path}: {len(config.sources)} sources, "
+          f"{sum(s.enabled for s in config.sources)} enabled", file=sys.stderr)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `sharehub` console script."""
+    from sharehub.schedules import ConfigError
+
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = Settings()
+    handlers = {
+        "preview": _cmd_preview, "crawl": _cmd_crawl, "demo": _cmd_demo,
+        "reindex": _cmd_reindex, "coverage": _cmd_coverage, "schedules": _cmd_schedules,
+        "serve": lambda a, s: _cmd_serve(a, s, scheduler=False),
+        "run": lambda a, s: _cmd_serve(a, s, scheduler=True),
+    }
+    try:
+        return int(handlers[args.command](args, settings))
+    except ConfigError as exc:
+        print(f"sharehub: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `sharehub preview … | head`: the reader has enough
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

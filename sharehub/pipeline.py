@@ -1,0 +1,118 @@
+"""`refresh_source`: the whole flow of one refresh, in the order it happens.
+
+load fetch state → conditional fetch → (304: confirm and stop) → parse and normalize →
+apply to the catalog in one transaction → apply the same changes to the search index →
+return the run. A failure at any stage is recorded on the source with its stage, and the
+listings already in the catalog stay.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import httpx
+
+from crawlers import FetchError, FetchLimits, fetch_target
+from index import Catalog, RunRecord, SearchIndex
+from normalizer import NormalizeError, ParseReport, Source, parse_document
+
+__all__ = ["RefreshDeps", "RefreshOutcome", "refresh_source", "sync_index"]
+
+log = logging.getLogger("sharehub.pipeline")
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(slots=True)
+class RefreshDeps:
+    """Everything a refresh touches, passed in (tests swap the clock and the client)."""
+
+    catalog: Catalog
+    index: SearchIndex
+    client: httpx.Client
+    limits: FetchLimits
+    clock: Callable[[], datetime] = field(default=_utcnow)
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshOutcome:
+    source_id: str
+    run: RunRecord
+    report: ParseReport | None = None
+
+
+def _fail(source: Source, deps: RefreshDeps, started: datetime, stage: str,
+          message: str) -> RefreshOutcome:
+    error = f"{stage}: {message}"
+    log.warning("refresh failed", extra={"source_id": source.id, "url": source.url,
+                                         "stage": stage, "error": message})
+    run = deps.catalog.record_failure(source.id, error, started_at=started,
+                                      finished_at=deps.clock())
+    return RefreshOutcome(source.id, run)
+
+
+def refresh_source(source: Source, deps: RefreshDeps) -> RefreshOutcome:
+    """Refresh one source now and record the run. Never raises for a platform's fault:
+    fetch, parse and empty-document failures become failed runs on the source."""
+    started = deps.clock()
+    state = deps.catalog.fetch_state(source.id)
+    try:
+        fetched = fetch_target(source.url, deps.client, deps.limits, etag=state.etag,
+                               last_modified=state.last_modified)
+    except FetchError as exc:
+        return _fail(source, deps, started, "fetch", str(exc))
+    if fetched.not_modified:
+        run = deps.catalog.record_unchanged(source.id, started_at=started,
+                                            finished_at=deps.clock())
+        return RefreshOutcome(source.id, run)
+    try:
+        result = parse_document(fetched.body, source, started)
+    except NormalizeError as exc:
+        return _fail(source, deps, started, "parse", str(exc))
+    report = result.report
+    if not result.listings:
+        reason = (f"all {report.records} records invalid" if report.records
+                  else "the document has no records")
+        first = f" (first: {report.errors[0]})" if report.errors else ""
+        return _fail(source, deps, started, "normalize",
+                     f"{reason}{first}; the previous listings are kept")
+    changes = deps.catalog.apply_run(
+        source.id, result.listings, started_at=started, finished_at=deps.clock(),
+        invalid=report.invalid, record_errors=report.errors, etag=fetched.etag,
+        last_modified=fetched.last_modified)
+    _apply_to_index(deps, changes.upserted, changes.removed_ids, changes.change_seq)
+    log.info("refreshed", extra={"source_id": source.id, "added": changes.run.added,
+                                 "updated": changes.run.updated,
+                                 "removed": changes.run.removed,
+                                 "invalid": changes.run.invalid})
+    return RefreshOutcome(source.id, changes.run, report)
+
+
+def _apply_to_index(deps: RefreshDeps, upserted: list, removed_ids: list[str],  # type: ignore[type-arg]
+                    change_seq: int) -> None:
+    if not upserted and not removed_ids:
+        return
+    if deps.index.change_seq != change_seq - 1:
+        # The index missed an earlier change (a crash between commit and index update):
+        # rebuild it whole from the catalog instead of patching a stale copy.
+        sync_index(deps.catalog, deps.index)
+        return
+    deps.index.upsert(upserted)
+    deps.index.delete(removed_ids)
+    deps.index.set_change_seq(change_seq)
+
+
+def sync_index(catalog: Catalog, index: SearchIndex, *, force: bool = False) -> bool:
+    """Rebuild the search index from the catalog when it is behind (or `force`).
+    Returns True when it rebuilt."""
+    seq = catalog.change_seq()
+    if not force and index.change_seq == seq:
+        return False
+    log.info("rebuilding the search index from the catalog", extra={"change_seq": seq})
+    index.rebuild(catalog.iter_listings(), seq)
+    return True

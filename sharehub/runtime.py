@@ -1,0 +1,75 @@
+"""Long-running processes: the site alone, the site with the scheduler (`run`), and the
+demo (sample platforms + crawl + scheduler + site)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+
+import uvicorn
+
+from crawlers import make_client
+from hub_site import create_app
+from index import Catalog
+from sharehub.crawl import crawl_with_progress, print_runs, register_sources
+from sharehub.pipeline import RefreshDeps, sync_index
+from sharehub.scheduler import start_scheduler
+from sharehub.schedules import ScheduleConfig, SourceSchedule
+from sharehub.settings import Settings
+from sharehub.wiring import open_catalog, open_index
+
+__all__ = ["demo_config", "open_deps", "run_hub"]
+
+log = logging.getLogger("sharehub.runtime")
+
+
+@contextmanager
+def open_deps(settings: Settings, config: ScheduleConfig) -> Iterator[RefreshDeps]:
+    """The writable catalog, the index and an HTTP client, closed on exit."""
+    limits = settings.fetch_limits(allow_private=config.allow_private_networks)
+    catalog = open_catalog(settings)
+    index = open_index(settings)
+    with make_client(limits) as client:
+        try:
+            yield RefreshDeps(catalog, index, client, limits)
+        finally:
+            index.close()
+            catalog.close()
+
+
+def demo_config(sources: list[dict[str, object]]) -> ScheduleConfig:
+    """A schedule over the bundled sample platforms (on loopback, so private is allowed)."""
+    return ScheduleConfig(allow_private_networks=True,
+                          sources=[SourceSchedule.model_validate(s) for s in sources])
+
+
+def run_hub(settings: Settings, config: ScheduleConfig, *, crawl_first: bool,
+            with_scheduler: bool, samples: bool = False) -> None:
+    """Serve the hub (and the scheduler); with `samples`, start the sample platforms first
+    and crawl them from this config. Ctrl-C stops everything started here."""
+    from sample_platforms import SamplePlatforms, sample_sources
+
+    platforms_cm = SamplePlatforms(host="127.0.0.1", port=0) if samples else nullcontext()
+    with platforms_cm as platforms:
+        if platforms is not None:
+            config = demo_config(sample_sources(platforms.base_url))
+            print(f"sample platforms on {platforms.base_url}", file=sys.stderr)
+        with open_deps(settings, config) as deps:
+            register_sources(config, deps)
+            if crawl_first:
+                outcomes = crawl_with_progress([s for s in config.sources if s.enabled], deps)
+                print_runs(outcomes, sys.stderr)
+            sync_index(deps.catalog, deps.index)
+            scheduler = start_scheduler(config, deps) if with_scheduler else None
+            app = create_app(catalog=Catalog(settings.catalog_path, read_only=True),
+                             index=deps.index, page_size=settings.site_page_size)
+            print(f"sharehub is serving at http://{settings.site_host}:{settings.site_port}",
+                  file=sys.stderr)
+            try:
+                uvicorn.run(app, host=settings.site_host, port=settings.site_port,
+                            log_level="warning")
+            finally:
+                if scheduler is not None:
+                    scheduler.shutdown(wait=True)
