@@ -81,6 +81,16 @@ class Urls:
     def api_listing(self, listing_id: str) -> str:
         return self._build(f"/api/v1/listings/{quote(listing_id, safe='')}", localized=False)
 
+    # --- other sites --------------------------------------------------------------------
+
+    @staticmethod
+    def map(lat: float | None, lon: float | None) -> str | None:
+        """An OpenStreetMap link centred on a point (built from numbers only), or None."""
+        if lat is None or lon is None:
+            return None
+        return (f"https://www.openstreetmap.org/?mlat={lat:.6f}&mlon={lon:.6f}"
+                f"#map=17/{lat:.6f}/{lon:.6f}")
+
     # --- language switch ---------------------------------------------------------------
 
     def switch_lang(self, path: str, query: Iterable[tuple[str, str]], target: Lang) -> str:

@@ -91,6 +91,16 @@ def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+_LISTING_COLUMNS = "document, first_seen_at, last_seen_at"
+
+
+def _listing(row: sqlite3.Row) -> Listing:
+    """The stored document, with the seen times of the columns (a 304 or an unchanged
+    record moves last_seen_at without rewriting the document)."""
+    return Listing.model_validate_json(row["document"]).model_copy(update={
+        "first_seen_at": _dt(row["first_seen_at"]), "last_seen_at": _dt(row["last_seen_at"])})
+
+
 def _content_hash(listing: Listing) -> str:
     payload = listing.model_dump_json(exclude={"first_seen_at", "last_seen_at"})
     return hashlib.sha256(payload.encode()).hexdigest()
@@ -172,6 +182,14 @@ class Catalog:
                               next(iter(self.runs(s.id, limit=1)), None))
                 for s in self.sources()]
 
+    @_locked
+    def last_confirmed(self) -> dict[str, datetime]:
+        """When each source last confirmed its listings (its last successful run): every
+        listing the catalog holds for a source was present at that run."""
+        rows = self._conn.execute("SELECT source_id, last_success_at FROM fetch_state "
+                                  "WHERE last_success_at IS NOT NULL").fetchall()
+        return {r["source_id"]: datetime.fromisoformat(r["last_success_at"]) for r in rows}
+
     # --- runs ----------------------------------------------------------------------------
 
     @_locked
@@ -240,8 +258,8 @@ class Catalog:
                     updated += 1
                 else:
                     unchanged += 1
-                    self._conn.execute("UPDATE listings SET last_seen_at = ?, document = ? "
-                                       "WHERE id = ?", (now, stored.model_dump_json(), listing.id))
+                    self._conn.execute("UPDATE listings SET last_seen_at = ? WHERE id = ?",
+                                       (now, listing.id))
                     continue
                 upserted.append(stored)
                 self._conn.execute(
@@ -296,18 +314,18 @@ class Catalog:
 
     @_locked
     def get_listing(self, listing_id: str) -> Listing | None:
-        row = self._conn.execute("SELECT document FROM listings WHERE id = ?",
+        row = self._conn.execute(f"SELECT {_LISTING_COLUMNS} FROM listings WHERE id = ?",
                                  (listing_id,)).fetchone()
-        return Listing.model_validate_json(row["document"]) if row else None
+        return _listing(row) if row else None
 
     def iter_listings(self, source_id: str | None = None) -> Iterator[Listing]:
         """Every current listing (of one source, or all), in id order."""
         where, args = ("WHERE source_id = ?", (source_id,)) if source_id else ("", ())
         with self._lock:
-            rows = self._conn.execute(f"SELECT document FROM listings {where} ORDER BY id",
-                                      args).fetchall()
+            rows = self._conn.execute(
+                f"SELECT {_LISTING_COLUMNS} FROM listings {where} ORDER BY id", args).fetchall()
         for row in rows:
-            yield Listing.model_validate_json(row["document"])
+            yield _listing(row)
 
     @_locked
     def count_listings(self) -> int:

@@ -50,8 +50,9 @@ class _Server6(_Server):
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
-    server_version = "SamplePlatforms/1.0"
-    sys_version = ""
+
+    def version_string(self) -> str:
+        return "SamplePlatforms/1.0"
 
     def do_GET(self) -> None:
         self._answer(send_body=True)
@@ -61,21 +62,24 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, *, send_body: bool) -> None:
         document = self.server.routes.get(urlsplit(self.path).path)
-        if document is None:
-            status = self._send(HTTPStatus.NOT_FOUND, _NOT_FOUND, "text/plain; charset=utf-8",
-                                send_body=send_body)
-        elif is_not_modified(document, self.headers.get("If-None-Match"),
-                             self.headers.get("If-Modified-Since")):
-            status = self._send_not_modified(document)
-        else:
-            status = self._send(document.status, document.body, document.content_type,
-                                send_body=send_body, validators=document)
+        not_modified = document is not None and is_not_modified(
+            document, self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since"))
+        status = (HTTPStatus.NOT_FOUND if document is None
+                  else HTTPStatus.NOT_MODIFIED if not_modified else document.status)
+        # Logged before answering: once a client has its response, the log shows the request.
         self.server.routes.record(RecordedRequest(
             method=self.command, path=self.path, status=int(status),
             headers={name.lower(): value for name, value in self.headers.items()}))
+        if document is None:
+            self._send(status, _NOT_FOUND, "text/plain; charset=utf-8", send_body=send_body)
+        elif not_modified:
+            self._send_not_modified(document)
+        else:
+            self._send(status, document.body, document.content_type, send_body=send_body,
+                       validators=document)
 
     def _send(self, status: int, body: bytes, content_type: str, *, send_body: bool,
-              validators: Document | None = None) -> int:
+              validators: Document | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -87,16 +91,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if send_body:
             self.wfile.write(body)
-        return status
 
-    def _send_not_modified(self, document: Document) -> int:
+    def _send_not_modified(self, document: Document) -> None:
         self.send_response(HTTPStatus.NOT_MODIFIED)
         self.send_header("ETag", document.etag)
         self.send_header("Last-Modified", document.last_modified_http)
         self.send_header("Cache-Control", "no-cache")
         self.send_header("Connection", "close")
         self.end_headers()
-        return HTTPStatus.NOT_MODIFIED
 
     def log_message(self, format: str, *args: object) -> None:
         _log.debug("%s %s", self.address_string(), format % args)
