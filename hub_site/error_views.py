@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 
@@ -41,7 +42,7 @@ def _reason(status: int) -> str:
 
 
 def error_response(request: Request, renderer: Renderer, status: int, detail: str | None,
-                   headers: dict[str, str] | None = None) -> Response:
+                   headers: Mapping[str, str] | None = None) -> Response:
     """The response for an error: `{"error": ...}` under /api/, else the error page.
 
     Security headers are set here too, because a 500 is sent from outside the middleware.
@@ -75,8 +76,8 @@ def install_error_handlers(app: FastAPI, renderer: Renderer) -> None:
         return error_response(request, renderer, 503, "search is temporarily unavailable")
 
     async def on_crash(request: Request, exc: Exception) -> Response:
-        logger.exception("site: unhandled error", extra={"stage": "site",
-                                                          "path": request.url.path})
+        logger.error("site: unhandled error", exc_info=exc,
+                     extra={"stage": "site", "path": request.url.path})
         return error_response(request, renderer, 500, "internal error")
 
     app.add_exception_handler(HTTPException, on_http_error)

@@ -22,7 +22,8 @@ _STRINGS: dict[str, dict[Lang, str]] = {
     "skip_to_content": {"ko": "본문으로 건너뛰기", "en": "Skip to content"},
     "switch_language": {"ko": "English", "en": "한국어"},
     "switch_language_label": {"ko": "Switch to English", "en": "한국어로 보기"},
-    "footer_note": {"ko": "예약과 대여는 각 플랫폼에서 합니다. 정보는 원 출처에서 자동으로 모읍니다.",
+    "footer_note": {"ko": "예약과 대여는 각 플랫폼에서 합니다. "
+                          "정보는 원 출처에서 자동으로 모읍니다.",
                     "en": "Booking happens on each platform. Listings are gathered "
                           "automatically from their sources."},
     # search form
@@ -42,7 +43,8 @@ _STRINGS: dict[str, dict[Lang, str]] = {
     "browse_categories": {"ko": "분류별로 보기", "en": "Browse by category"},
     "platforms_heading": {"ko": "정보를 모으는 플랫폼", "en": "Platforms feeding the hub"},
     "listing_count": {"ko": "{count}건", "en": "{count} listings"},
-    "no_platforms": {"ko": "아직 등록된 플랫폼이 없습니다.", "en": "No platforms are registered yet."},
+    "no_platforms": {"ko": "아직 등록된 플랫폼이 없습니다.",
+                     "en": "No platforms are registered yet."},
     # search results
     "results_heading": {"ko": "검색 결과", "en": "Search results"},
     "results_total": {"ko": "총 {total}건", "en": "{total} results"},

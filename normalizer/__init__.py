@@ -8,10 +8,10 @@ from normalizer.record import ParseReport, ParseResult, RawRecord
 from normalizer.schema import Listing, Source, SourceKind, listing_id
 
 __all__ = [
-    "PARSERS",
     "InvalidListing",
     "Listing",
     "NormalizeError",
+    "PARSERS",
     "ParseError",
     "ParseReport",
     "ParseResult",

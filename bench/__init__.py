@@ -1,0 +1,1 @@
+"""Benchmarks with side-by-side baselines: `make bench` writes bench/REPORT.md."""
