@@ -18,7 +18,9 @@ install: $(STAMP)
 demo: $(STAMP)  ## sample platforms on loopback, crawl, index, serve http://127.0.0.1:$(PORT)
 	$(VENV)/bin/sharehub demo --port $(PORT)
 
-test: $(STAMP)  ## the whole suite (CI runs this through .ci/run)
+test: $(STAMP)  ## lint, types and the whole suite (CI runs this through .ci/run)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(PY) -m pytest -q
 
 lint: $(STAMP)

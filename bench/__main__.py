@@ -85,6 +85,11 @@ def bench_index(size: int) -> dict[str, float]:
     }
 
 
+def _row(label: str, figures: dict[str, float], engine: str) -> str:
+    return (f"| {label} | {figures[engine + '_docs_s']:,.0f} | {figures[engine + '_p50']:.2f} "
+            f"| {figures[engine + '_p95']:.2f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size", type=int, default=20_000, help="listings in the corpus")
@@ -112,8 +117,8 @@ Queries: {", ".join(QUERIES)}.
 
 | engine | index docs/s | query p50 ms | query p95 ms |
 |---|---|---|---|
-| tantivy (sharehub's backend; builds Listing objects for hits) | {idx['tantivy_docs_s']:,.0f} | {idx['tantivy_p50']:.2f} | {idx['tantivy_p95']:.2f} |
-| SQLite FTS5, pre-tokenized bigrams (baseline; ids only) | {idx['fts5_docs_s']:,.0f} | {idx['fts5_p50']:.2f} | {idx['fts5_p95']:.2f} |
+{_row("tantivy (sharehub's backend; builds Listing objects for hits)", idx, "tantivy")}
+{_row("SQLite FTS5, pre-tokenized bigrams (baseline; ids only)", idx, "fts5")}
 
 Query p50 ratio FTS5 / tantivy: {ratio:.1f}×.
 """

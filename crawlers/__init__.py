@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from crawlers.address_guard import check_host, is_public_address
-from crawlers.errors import BlockedAddress, BodyTooLarge, FetchError, FetchTimeout, \
-    HTTPStatusError, InvalidTarget
-from crawlers.fetch import FetchLimits, FetchResult, fetch_target, fetch_url, make_client, \
-    read_file
+from crawlers.errors import (
+    BlockedAddress,
+    BodyTooLarge,
+    FetchError,
+    FetchTimeout,
+    HTTPStatusError,
+    InvalidTarget,
+)
+from crawlers.fetch import FetchLimits, FetchResult, fetch_target, fetch_url, make_client, read_file
 
 __all__ = [
     "BlockedAddress",

@@ -15,8 +15,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from crawlers.address_guard import check_host
-from crawlers.errors import BodyTooLarge, FetchError, FetchTimeout, HTTPStatusError, \
-    InvalidTarget
+from crawlers.errors import BodyTooLarge, FetchError, FetchTimeout, HTTPStatusError, InvalidTarget
 
 __all__ = ["FetchLimits", "FetchResult", "fetch_target", "fetch_url", "make_client", "read_file"]
 

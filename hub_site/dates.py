@@ -19,10 +19,10 @@ def as_utc(value: datetime) -> datetime:
 
 
 def format_datetime(value: datetime | None) -> str | None:
-    """`2024-05-01 14:30` in Korea time, or None."""
+    """`2024-05-01 14:30 KST` (Korea time), or None."""
     if value is None:
         return None
-    return as_utc(value).astimezone(KST).strftime("%Y-%m-%d %H:%M")
+    return as_utc(value).astimezone(KST).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def time_ago(value: datetime, now: datetime, t: Translator) -> str:

@@ -9,13 +9,13 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TypeVar
 
 from index.catalog import Catalog, SourceSummary
 from index.errors import CatalogError
-from index.search_types import SearchIndex, SearchQuery, SearchResults
+from index.search_types import SearchHit, SearchIndex, SearchQuery, SearchResults
 from normalizer.schema import Listing
 from normalizer.taxonomy import Taxonomy
 
@@ -57,4 +57,16 @@ class HubData:
         return self._read("a listing", lambda: self.catalog.get_listing(listing_id))
 
     def search(self, query: SearchQuery) -> SearchResults:
-        return self.index.search(query)
+        """Search, with each hit's last_seen_at brought up to its source's last confirmation:
+        a 304 or an unchanged run confirms every listing without rewriting the index."""
+        results = self.index.search(query)
+        confirmed = self._read("confirmations", self.catalog.last_confirmed)
+        return replace(results, hits=[_confirmed(hit, confirmed) for hit in results.hits])
+
+
+def _confirmed(hit: SearchHit, confirmed: dict[str, datetime]) -> SearchHit:
+    at = confirmed.get(hit.listing.source_id)
+    seen = hit.listing.last_seen_at
+    if at is None or (seen is not None and seen >= at):
+        return hit
+    return replace(hit, listing=hit.listing.model_copy(update={"last_seen_at": at}))

@@ -11,15 +11,22 @@ from hub_site.params import MAX_PAGE, SearchParams
 from index.search_types import SearchQuery
 from normalizer.schema import Listing
 
-__all__ = ["ActiveFilter", "CategoryOption", "SearchPage", "search_results"]
+__all__ = ["ActiveFilter", "CategoryGroup", "CategoryOption", "SearchPage", "search_results"]
 
 
 @dataclass(frozen=True, slots=True)
 class CategoryOption:
     code: str
     label: str
-    group: str  # the kind's label, for <optgroup>
     selected: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryGroup:
+    """One kind's categories, for an <optgroup>, in taxonomy order."""
+
+    label: str
+    options: list[CategoryOption]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +46,7 @@ class SearchPage:
     cards: list[ListingCard]
     prev_url: str | None
     next_url: str | None
-    category_options: list[CategoryOption]
+    category_groups: list[CategoryGroup]
     active_filters: list[ActiveFilter]
     show_all_url: str
 
@@ -49,14 +56,14 @@ class SearchPage:
                 "results": [listing.model_dump(mode="json") for listing in self.listings]}
 
 
-def _category_options(params: SearchParams, ctx: CardContext) -> list[CategoryOption]:
+def _category_groups(params: SearchParams, ctx: CardContext) -> list[CategoryGroup]:
     taxonomy, lang = ctx.taxonomy, ctx.t.lang
-    return [
-        CategoryOption(code, taxonomy.label(code, lang),
-                       taxonomy.kinds.get(category.kind, {}).get(lang, category.kind),
-                       code == params.category)
-        for code, category in taxonomy.categories.items()
-    ]
+    groups: dict[str, list[CategoryOption]] = {}
+    for code, category in taxonomy.categories.items():
+        groups.setdefault(category.kind, []).append(
+            CategoryOption(code, taxonomy.label(code, lang), code == params.category))
+    return [CategoryGroup(taxonomy.kinds.get(kind, {}).get(lang, kind), options)
+            for kind, options in groups.items()]
 
 
 def _active_filters(params: SearchParams, listings: list[Listing],
@@ -105,7 +112,7 @@ def search_results(hub: HubData, params: SearchParams, ctx: CardContext) -> Sear
         prev_url=(urls.search(params, min(params.page - 1, page_count))
                   if params.page > 1 else None),
         next_url=urls.search(params, params.page + 1) if params.page < page_count else None,
-        category_options=_category_options(params, ctx),
+        category_groups=_category_groups(params, ctx),
         active_filters=_active_filters(params, listings, ctx),
         show_all_url=urls.search(),
     )

@@ -11,13 +11,12 @@ import hashlib
 import json
 import sqlite3
 import threading
-from collections.abc import Callable
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import wraps
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar
 
 from index.errors import CatalogError
 from index.migrations import migrate
@@ -249,7 +248,7 @@ class Catalog:
             for listing in listings:
                 digest = _content_hash(listing)
                 before = existing.pop(listing.id, None)
-                first_seen = _dt(before[1]) if before else finished_at
+                first_seen = datetime.fromisoformat(before[1]) if before else finished_at
                 stored = listing.model_copy(update={"first_seen_at": first_seen,
                                                     "last_seen_at": finished_at})
                 if before is None:

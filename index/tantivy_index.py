@@ -116,7 +116,7 @@ class TantivyIndex:
         pointer.write_text(name, encoding="utf-8")
         with pointer.open("rb") as f:
             os.fsync(f.fileno())
-        os.replace(pointer, self.root / "CURRENT")
+        pointer.replace(self.root / "CURRENT")
         directory = os.open(self.root, os.O_RDONLY)
         try:
             os.fsync(directory)
@@ -148,7 +148,7 @@ class TantivyIndex:
     def _write_meta(directory: Path, seq: int) -> None:
         tmp = directory / "sharehub.json.tmp"
         tmp.write_text(json.dumps({"change_seq": seq}), encoding="utf-8")
-        os.replace(tmp, directory / "sharehub.json")
+        tmp.replace(directory / "sharehub.json")
 
     # --- writes --------------------------------------------------------------------------
 
@@ -201,9 +201,10 @@ class TantivyIndex:
                 continue
             per_field = []
             for field, boost in (("title", _TITLE_BOOST), ("body", 1.0)):
+                terms: list[str | tuple[int, str]] = list(word.terms)
                 query = (tantivy.Query.term_query(self._schema, field, word.terms[0])
                          if len(word.terms) == 1
-                         else tantivy.Query.phrase_query(self._schema, field, word.terms))
+                         else tantivy.Query.phrase_query(self._schema, field, terms))
                 per_field.append((tantivy.Occur.Should, tantivy.Query.boost_query(query, boost)))
             clauses.append(tantivy.Query.boolean_query(per_field))
         if not clauses:
@@ -237,7 +238,8 @@ class TantivyIndex:
         for score, address in result.hits:
             stored = searcher.doc(address)["doc"][0]
             hits.append(SearchHit(Listing.model_validate_json(stored), float(score)))
-        return SearchResults(total=int(result.count or 0), hits=hits)
+        total = result.count  # type: ignore[attr-defined]  # missing from the stub
+        return SearchResults(total=int(total or 0), hits=hits)
 
     def get(self, listing_id: str) -> Listing | None:
         searcher = self._live().searcher()

@@ -5,8 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from normalizer.errors import InvalidListing
-from normalizer.fields import parse_capacity, parse_fee, parse_items, parse_loan_period, \
-    parse_phones
+from normalizer.fields import (
+    parse_capacity,
+    parse_fee,
+    parse_items,
+    parse_loan_period,
+    parse_phones,
+)
 from normalizer.gazetteer import load_gazetteer
 from normalizer.hours import parse_hours
 from normalizer.record import RawRecord
@@ -89,7 +94,7 @@ def assemble_listing(raw: RawRecord, source: Source, now: datetime) -> Listing:
     draft = Listing(
         id=listing_id(source.id, raw.record_id), source_id=source.id,
         source_record_id=raw.record_id, url=_http_url(raw.url), title=title,
-        description=description, kind=category.split(".")[0],  # type: ignore[arg-type]
+        description=description, kind=category.split(".")[0],
         category=category,
         provider=Provider(name=clean_text(raw.provider_name) or source.name,
                           type=source.provider_type),

@@ -94,7 +94,9 @@ def parse_phones(text: str | None) -> list[str]:
 
 
 def parse_items(text: str | None) -> list[InventoryItem]:
-    """"가정용 공구세트+드릴 등" → two items; "전기햄머드릴, 충전드라이버" → two; "망치 2" → quantity 2."""
+    """Split an item cell: "가정용 공구세트+드릴 등" → two items,
+    "전기햄머드릴, 충전드라이버" → two,
+    "망치 2" → quantity 2."""
     if not text:
         return []
     items = []

@@ -152,7 +152,7 @@ def load_gazetteer() -> Gazetteer:
     gazetteer = Gazetteer(districts, sido_names, former)
     for row in rows:  # former names stay aliases of the district that replaced them
         target = former.get(row["code5"])
-        sido = sido_names.get(row["name"].split(" ")[0])
-        if target and sido and " " in row["name"]:
-            gazetteer.add_alias(sido, row["name"].split(" ", 1)[1], target)
+        row_sido = sido_names.get(row["name"].split(" ")[0])
+        if target and row_sido and " " in row["name"]:
+            gazetteer.add_alias(row_sido, row["name"].split(" ", 1)[1], target)
     return gazetteer

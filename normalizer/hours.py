@@ -74,7 +74,7 @@ def parse_hours(text: str | None, *, days_text: str | None = None, opens: str | 
         opens_at, closes_at = _hhmm(span.group(1), span.group(2)), _hhmm(span.group(3),
                                                                            span.group(4))
         if days and opens_at and closes_at:
-            weekly.append(WeeklyHours(days=[_DAYS[d] for d in days], opens=opens_at,  # type: ignore[misc]
+            weekly.append(WeeklyHours(days=[_DAYS[d] for d in days], opens=opens_at,
                                       closes=closes_at))
         pending_days = []
     return Hours(text=text, weekly=weekly)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from sharehub.schedules import ScheduleConfig
 from sharehub.settings import Settings
 
 __all__ = ["main"]
@@ -68,15 +69,20 @@ def _cmd_preview(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _load_config(args: argparse.Namespace, settings: Settings):  # type: ignore[no-untyped-def]
+def _load_config(args: argparse.Namespace, settings: Settings) -> ScheduleConfig:
     from sharehub.schedules import load_schedules
 
     return load_schedules(args.config or settings.config_file)
 
 
 def _cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
-    from sharehub.crawl import crawl_with_progress, print_runs, register_sources, \
-        runs_as_json, select_sources
+    from sharehub.crawl import (
+        crawl_with_progress,
+        print_runs,
+        register_sources,
+        runs_as_json,
+        select_sources,
+    )
     from sharehub.runtime import open_deps
 
     config = _load_config(args, settings)
@@ -154,14 +160,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = Settings()
-    handlers = {
+    handlers: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
         "preview": _cmd_preview, "crawl": _cmd_crawl, "demo": _cmd_demo,
         "reindex": _cmd_reindex, "coverage": _cmd_coverage, "schedules": _cmd_schedules,
         "serve": lambda a, s: _cmd_serve(a, s, scheduler=False),
         "run": lambda a, s: _cmd_serve(a, s, scheduler=True),
     }
     try:
-        return int(handlers[args.command](args, settings))
+        return handlers[args.command](args, settings)
     except ConfigError as exc:
         print(f"sharehub: {exc}", file=sys.stderr)
         return 2

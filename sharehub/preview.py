@@ -9,8 +9,7 @@ from typing import TextIO
 from urllib.parse import urlsplit
 
 from crawlers import FetchError, FetchLimits, fetch_target, make_client
-from normalizer import NormalizeError, ParseResult, Source, SourceKind, detect_kind, \
-    parse_document
+from normalizer import NormalizeError, ParseResult, Source, SourceKind, detect_kind, parse_document
 
 __all__ = ["PreviewFailed", "format_report", "run_preview"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 
 import uvicorn
@@ -39,7 +39,7 @@ def open_deps(settings: Settings, config: ScheduleConfig) -> Iterator[RefreshDep
             catalog.close()
 
 
-def demo_config(sources: list[dict[str, object]]) -> ScheduleConfig:
+def demo_config(sources: Sequence[Mapping[str, object]]) -> ScheduleConfig:
     """A schedule over the bundled sample platforms (on loopback, so private is allowed)."""
     return ScheduleConfig(allow_private_networks=True,
                           sources=[SourceSchedule.model_validate(s) for s in sources])

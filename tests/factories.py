@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from normalizer.schema import Contact, Fee, Hours, InventoryItem, Listing, Location, Provider, \
-    Quality, listing_id
+from normalizer.schema import (
+    Contact,
+    Fee,
+    Hours,
+    InventoryItem,
+    Listing,
+    Location,
+    Provider,
+    Quality,
+    listing_id,
+)
 from tests.conftest import NOW
 
 

@@ -54,7 +54,8 @@ def test_runs_count_added_updated_unchanged_removed(catalog):
     assert [li.id for li in second.upserted] == [b2.id]
 
     stored = catalog.get_listing(a.id)
-    assert stored.first_seen_at == NOW and stored.last_seen_at == later
+    assert stored.first_seen_at == NOW
+    assert stored.last_seen_at == later
     assert catalog.get_listing(b2.id).first_seen_at == NOW
     assert catalog.get_listing(c.id) is None
     assert catalog.fetch_state(SOURCE.id).etag == '"v1"'
@@ -66,7 +67,8 @@ def test_failure_is_recorded_and_listings_stay(catalog):
     catalog.record_failure(SOURCE.id, "parse: not a CSV", started_at=NOW, finished_at=NOW)
     catalog.record_failure(SOURCE.id, "fetch: HTTP 500", started_at=NOW, finished_at=NOW)
     state = catalog.fetch_state(SOURCE.id)
-    assert state.error_count == 2 and state.last_error == "fetch: HTTP 500"
+    assert state.error_count == 2
+    assert state.last_error == "fetch: HTTP 500"
     assert catalog.count_listings() == 1
     assert [r.status for r in catalog.runs(SOURCE.id)] == ["failed", "failed", "ok"]
 
@@ -75,7 +77,8 @@ def test_unchanged_run_confirms_listings(catalog):
     _apply(catalog, [make_listing("a", "공구대여소 a")], NOW)
     later = NOW + timedelta(hours=2)
     run = catalog.record_unchanged(SOURCE.id, started_at=later, finished_at=later)
-    assert run.status == "unchanged" and run.unchanged == 1
+    assert run.status == "unchanged"
+    assert run.unchanged == 1
     assert catalog.get_listing(make_listing("a", "x").id).last_seen_at == later
 
 

@@ -55,8 +55,10 @@ def test_preview_refuses_loopback_unless_allowed():
         url = platforms.url("/district/mapo/tools.csv")
         refused = _sharehub("preview", url)
         allowed = _sharehub("preview", url, "--allow-private")
-    assert refused.returncode == 1 and "non-public address" in refused.stderr
-    assert allowed.returncode == 0 and len(allowed.stdout.splitlines()) >= 16
+    assert refused.returncode == 1
+    assert "non-public address" in refused.stderr
+    assert allowed.returncode == 0
+    assert len(allowed.stdout.splitlines()) >= 16
 
 
 @pytest.fixture
@@ -77,8 +79,10 @@ def test_crawl_reports_runs_as_json_and_coverage(tmp_path, config_file):
     result = _sharehub("crawl", "--config", str(config_file), "--json", env=env)
     runs = {r["source_id"]: r for r in json.loads(result.stdout)}
     assert result.returncode == 2  # one source failed
-    assert runs["mapo-tools"]["status"] == "ok" and runs["mapo-tools"]["added"] >= 16
-    assert runs["broken"]["status"] == "failed" and "404" in runs["broken"]["error"]
+    assert runs["mapo-tools"]["status"] == "ok"
+    assert runs["mapo-tools"]["added"] >= 16
+    assert runs["broken"]["status"] == "failed"
+    assert "404" in runs["broken"]["error"]
 
     coverage = _sharehub("coverage", "--format", "json", env=env)
     assert json.loads(coverage.stdout)["11440 마포구"]["item.tools"] >= 16

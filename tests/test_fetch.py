@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from crawlers import BlockedAddress, BodyTooLarge, FetchLimits, HTTPStatusError, \
-    InvalidTarget, fetch_target, is_public_address, make_client
+from crawlers import (
+    BlockedAddress,
+    BodyTooLarge,
+    FetchLimits,
+    HTTPStatusError,
+    InvalidTarget,
+    fetch_target,
+    is_public_address,
+    make_client,
+)
 from tests.loopback import LoopbackServer
 
 ALLOW = FetchLimits(allow_private_networks=True, max_body_bytes=10_000)
@@ -36,10 +44,12 @@ def server():
 def test_conditional_get_gives_304(server):
     with make_client(ALLOW) as client:
         first = fetch_target(server.url("/feed.xml"), client, ALLOW)
-        assert first.etag == '"v1"' and first.body.startswith(b"<rss")
+        assert first.etag == '"v1"'
+        assert first.body.startswith(b"<rss")
         second = fetch_target(server.url("/feed.xml"), client, ALLOW, etag=first.etag,
                               last_modified=first.last_modified)
-    assert second.not_modified and second.body == b""
+    assert second.not_modified
+    assert second.body == b""
     assert server.requests[-1][1]["If-Modified-Since"] == "Sat, 21 Nov 2026 00:00:00 GMT"
 
 

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from normalizer.fields import parse_capacity, parse_fee, parse_items, parse_loan_period, \
-    parse_phones
+from normalizer.fields import (
+    parse_capacity,
+    parse_fee,
+    parse_items,
+    parse_loan_period,
+    parse_phones,
+)
 from normalizer.hours import parse_hours
 
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]

@@ -33,7 +33,8 @@ def test_ambiguous_name_needs_a_sido():
     gazetteer = load_gazetteer()
     assert gazetteer.resolve_address("중구 세종대로 110") is None
     district = gazetteer.resolve_address("중구 세종대로 110", default_sido="11")
-    assert district is not None and district.code == "11140"
+    assert district is not None
+    assert district.code == "11140"
 
 
 def test_no_district_named():
@@ -43,4 +44,5 @@ def test_no_district_named():
 
 def test_former_code_follows_rename():
     district = load_gazetteer().get("28170")
-    assert district is not None and district.short_name == "미추홀구"
+    assert district is not None
+    assert district.short_name == "미추홀구"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import warnings
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from starlette.testclient import TestClient
 
 import hub_site
 from hub_site import create_app
@@ -30,11 +30,6 @@ from normalizer.schema import (
     WeeklyHours,
     listing_id,
 )
-
-with warnings.catch_warnings():
-    # Starlette asks for `httpx2` and warns when it finds `httpx`; the client works the same.
-    warnings.simplefilter("ignore")
-    from starlette.testclient import TestClient
 
 CRAWLED_AT = datetime(2025, 5, 1, 3, 0, tzinfo=UTC)
 NOW = CRAWLED_AT + timedelta(hours=3)

@@ -43,7 +43,8 @@ def test_first_crawl_adds_every_listing(world):
     assert sum(o.run.added for o in outcomes) >= 30
     assert deps.catalog.count_listings() == deps.index.search(SearchQuery()).total
     tools = deps.index.search(SearchQuery(text="드릴", limit=50)).hits
-    assert tools and all(h.listing.location.district_code == "11440" for h in tools)
+    assert tools
+    assert all(h.listing.location.district_code == "11440" for h in tools)
     assert all(h.listing.source_id == "mapo-tools" for h in tools)
 
 
@@ -83,7 +84,8 @@ def test_unreachable_platform_is_recorded_and_others_go_on(world, platforms):
     config, deps = world
     broken = config.sources[0].model_copy(update={"url": platforms.url("/gone.xml")})
     outcomes = crawl_sources([broken, config.sources[1]], deps)
-    assert outcomes[0].run.status == "failed" and "404" in outcomes[0].run.error
+    assert outcomes[0].run.status == "failed"
+    assert "404" in outcomes[0].run.error
     assert outcomes[1].run.status == "ok"
 
 

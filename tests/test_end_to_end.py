@@ -1,0 +1,80 @@
+"""From platforms to a citizen's search: start the sample platforms, crawl them, and query
+the hub site in process, as `make demo` does."""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+from starlette.testclient import TestClient
+
+from hub_site import create_app
+from index import Catalog
+from sample_platforms import SamplePlatforms, sample_sources
+from sharehub.crawl import crawl_sources, register_sources
+from sharehub.runtime import demo_config, open_deps
+from sharehub.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory):
+    settings = Settings(data_dir=tmp_path_factory.mktemp("data"))
+    with SamplePlatforms(host="127.0.0.1", port=0) as platforms:
+        config = demo_config(sample_sources(platforms.base_url))
+        with open_deps(settings, config) as deps:
+            register_sources(config, deps)
+            outcomes = crawl_sources(config.sources, deps)
+            app = create_app(catalog=Catalog(settings.catalog_path, read_only=True),
+                             index=deps.index)
+            with TestClient(app) as client:
+                yield client, outcomes
+
+
+def test_every_platform_crawled(hub):
+    _, outcomes = hub
+    assert {o.source_id: o.run.status for o in outcomes} == {"modu-spaces": "ok",
+                                                             "mapo-tools": "ok"}
+    assert sum(o.run.added for o in outcomes) >= 30
+
+
+def test_searching_drill_lists_the_tool_points_with_district_and_platform(hub):
+    client, _ = hub
+    page = client.get("/search", params={"q": "드릴"})
+    assert page.status_code == 200
+    cards = BeautifulSoup(page.text, "html.parser").select("article")
+    assert len(cards) >= 5
+    for card in cards:
+        text = card.get_text(" ", strip=True)
+        assert "마포구" in text
+        assert "마포구 공구대여소" in text
+        assert "마지막 확인" in text
+
+
+def test_api_search_returns_listings_as_json(hub):
+    client, _ = hub
+    body = client.get("/api/v1/search", params={"q": "드릴"}).json()
+    assert body["total"] >= 5
+    for listing in body["results"]:
+        assert listing["source_id"] == "mapo-tools"
+        assert listing["location"]["district_code"] == "11440"
+        assert listing["category"] == "item.tools"
+
+
+@pytest.mark.parametrize(("query", "source"), [("회의실", "modu-spaces"),
+                                               ("텐트", "mapo-tools"),
+                                               ("공유주방", "modu-spaces")])
+def test_korean_words_inside_longer_words(hub, query, source):
+    client, _ = hub
+    body = client.get("/api/v1/search", params={"q": query}).json()
+    assert body["total"] >= 1
+    assert any(r["source_id"] == source for r in body["results"])
+
+
+def test_hostile_feed_item_is_sanitized_on_the_page(hub):
+    client, _ = hub
+    body = client.get("/api/v1/search", params={"q": "파티룸"}).json()
+    hostile = body["results"][0]
+    assert "<script" not in hostile["description"]
+    assert "onclick" not in hostile["description"]
+    page = client.get(f"/listings/{hostile['id']}")
+    assert page.status_code == 200
+    assert BeautifulSoup(page.text, "html.parser").find_all("script") == []
