@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from crawlers.address_guard import check_host, is_public_address
+from crawlers.dispatch import FETCHERS, FetchContext, fetch_document, fetch_source
 from crawlers.errors import (
     BlockedAddress,
     BodyTooLarge,
@@ -16,6 +17,8 @@ from crawlers.fetch import FetchLimits, FetchResult, fetch_target, fetch_url, ma
 __all__ = [
     "BlockedAddress",
     "BodyTooLarge",
+    "FETCHERS",
+    "FetchContext",
     "FetchError",
     "FetchLimits",
     "FetchResult",
@@ -23,6 +26,8 @@ __all__ = [
     "HTTPStatusError",
     "InvalidTarget",
     "check_host",
+    "fetch_document",
+    "fetch_source",
     "fetch_target",
     "fetch_url",
     "is_public_address",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -34,7 +34,8 @@ __all__ = [
 Kind = Literal["space", "item", "vehicle", "housing", "skill", "program", "info"]
 ProviderType = Literal["public", "company", "nonprofit", "community", "unknown"]
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-SourceKind = Literal["rss", "csv"]
+SourceKind = Literal["rss", "json_feed", "csv", "xlsx", "gongyunuri", "seoul_openapi",
+                     "json_api", "xml_api", "html", "schema_org"]
 
 
 class _Model(BaseModel):
@@ -135,6 +136,10 @@ class Source(_Model):
     provider_type: ProviderType = "unknown"
     district_code: str | None = Field(None, pattern=r"^\d{5}$")
     default_category: str | None = None
+    key_env: str | None = Field(
+        None, description="Name of the environment variable that holds the API key")
+    params: dict[str, Any] = Field(
+        default_factory=dict, description="Kind-specific settings (API paths, selectors, …)")
 
 
 def listing_id(source_id: str, source_record_id: str) -> str:

@@ -20,9 +20,10 @@ __all__ = [
     "ROBOTS_PATH",
     "TOOLS_PATH",
     "Document",
-    "default_documents",
+    "bundled_document",
     "is_not_modified",
     "read_data_file",
+    "robots_document",
 ]
 
 FEED_PATH = "/company/feed.xml"
@@ -30,9 +31,6 @@ TOOLS_PATH = "/district/mapo/tools.csv"
 ROBOTS_PATH = "/robots.txt"
 
 _KST = timezone(timedelta(hours=9))
-# Fixed dates: the feed's <lastBuildDate> and the CSV's 데이터기준일자.
-_FEED_UPDATED = datetime(2026, 11, 16, 9, 0, tzinfo=_KST)
-_TOOLS_UPDATED = datetime(2026, 10, 15, 0, 0, tzinfo=_KST)
 _ROBOTS_UPDATED = datetime(2026, 10, 1, 0, 0, tzinfo=_KST)
 _ROBOTS_TXT = b"User-agent: *\nAllow: /\n"
 
@@ -63,15 +61,15 @@ def read_data_file(name: str) -> bytes:
     return (resources.files("sample_platforms") / "data" / name).read_bytes()
 
 
-def default_documents() -> dict[str, Document]:
-    """The documents served at start (and again after a reset), by path."""
-    return {
-        FEED_PATH: Document(read_data_file("spaces_feed.xml"),
-                            "application/rss+xml; charset=utf-8", _FEED_UPDATED),
-        TOOLS_PATH: Document(read_data_file("mapo_tool_rental.csv"),
-                             "text/csv; charset=cp949", _TOOLS_UPDATED),
-        ROBOTS_PATH: Document(_ROBOTS_TXT, "text/plain; charset=utf-8", _ROBOTS_UPDATED),
-    }
+def bundled_document(name: str, content_type: str, updated: str) -> Document:
+    """A bundled data file served with a fixed Last-Modified (`updated` as YYYY-MM-DD, KST)."""
+    when = datetime.fromisoformat(updated).replace(tzinfo=_KST)
+    return Document(read_data_file(name), content_type, when)
+
+
+def robots_document() -> Document:
+    """robots.txt allowing everything."""
+    return Document(_ROBOTS_TXT, "text/plain; charset=utf-8", _ROBOTS_UPDATED)
 
 
 def _http_date(value: str) -> datetime | None:

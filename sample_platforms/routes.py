@@ -10,9 +10,23 @@ import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sample_platforms.content import Document, default_documents
+from sample_platforms.content import ROBOTS_PATH, Document, robots_document
+from sample_platforms.registry import PLATFORMS, Handler, SampleRequest
 
-__all__ = ["RecordedRequest", "RouteTable"]
+__all__ = ["RecordedRequest", "RouteTable", "default_documents"]
+
+
+def default_documents() -> dict[str, Document]:
+    """Every platform's static documents (and robots.txt), by path."""
+    documents = {ROBOTS_PATH: robots_document()}
+    for platform in PLATFORMS:
+        documents.update(platform.documents())
+    return documents
+
+
+def _handlers() -> dict[str, Handler]:
+    return {prefix: handler for platform in PLATFORMS
+            for prefix, handler in platform.handlers.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,12 +45,24 @@ class RouteTable:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._documents = default_documents()
+        self._handlers = _handlers()
         self._requests: list[RecordedRequest] = []
 
     def get(self, path: str) -> Document | None:
-        """The document served at `path`, or None (404)."""
+        """The static document served at `path`, or None."""
         with self._lock:
             return self._documents.get(path)
+
+    def answer(self, request: SampleRequest) -> Document | None:
+        """The response to a request: a document set for its exact path (static, or set by
+        a test), else the handler of the longest matching prefix; None means 404."""
+        with self._lock:
+            document = self._documents.get(request.path)
+            prefixes = sorted((p for p in self._handlers if request.path.startswith(p)),
+                              key=len, reverse=True)
+        if document is not None:
+            return document
+        return self._handlers[prefixes[0]](request) if prefixes else None
 
     def set_body(self, path: str, body: bytes | str, *, content_type: str | None = None,
                  status: int = 200, last_modified: datetime | None = None) -> Document:

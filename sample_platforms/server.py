@@ -5,9 +5,9 @@
         platforms.set_body("/company/feed.xml", b"<rss>broken")  # simulate a bad day
         platforms.reset()
 
-Routes: GET/HEAD /company/feed.xml (RSS 2.0, UTF-8), /district/mapo/tools.csv (CP949),
-/robots.txt; 404 for anything else. Responses carry a strong ETag and Last-Modified, and
-If-None-Match / If-Modified-Since get 304 Not Modified.
+Routes: every platform of `registry.PLATFORMS` (static documents, and handlers for APIs,
+GET/HEAD/POST) plus /robots.txt; 404 for anything else. Responses carry a strong ETag and
+Last-Modified, and If-None-Match / If-Modified-Since get 304 Not Modified.
 """
 
 from __future__ import annotations
@@ -19,9 +19,11 @@ from datetime import datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from urllib.parse import urlsplit
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from sample_platforms.content import Document, is_not_modified
+from sample_platforms.registry import PLATFORMS, SampleRequest
 from sample_platforms.routes import RecordedRequest, RouteTable
 from sample_platforms.sources import sample_sources
 
@@ -60,8 +62,18 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self._answer(send_body=False)
 
+    def do_POST(self) -> None:
+        self._answer(send_body=True)
+
+    def _request(self) -> SampleRequest:
+        parts = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(min(length, 1_000_000)) if length else b""
+        return SampleRequest(self.command, parts.path, parse_qs(parts.query), body,
+                             {name.lower(): value for name, value in self.headers.items()})
+
     def _answer(self, *, send_body: bool) -> None:
-        document = self.server.routes.get(urlsplit(self.path).path)
+        document = self.server.routes.answer(self._request())
         not_modified = document is not None and is_not_modified(
             document, self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since"))
         status = (HTTPStatus.NOT_FOUND if document is None
@@ -104,6 +116,12 @@ class _Handler(BaseHTTPRequestHandler):
         _log.debug("%s %s", self.address_string(), format % args)
 
 
+def _root(server: _Server) -> str:
+    host, port = server.server_address[:2]
+    host_text = host.decode() if isinstance(host, bytes) else str(host)
+    return f"http://[{host_text}]:{port}" if ":" in host_text else f"http://{host_text}:{port}"
+
+
 class SamplePlatforms:
     """The sample platforms on a loopback HTTP server running in a daemon thread.
 
@@ -111,37 +129,50 @@ class SamplePlatforms:
     a context manager, or call `start()` and `stop()`.
     """
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, *,
+                 spread_hosts: bool = False) -> None:
         self.host = host
         self.port = port
+        # With spread_hosts each platform also listens on its own loopback address
+        # (127.0.0.2, 127.0.0.3, …), so per-host politeness behaves as with real hosts.
+        self.spread_hosts = spread_hosts
         self._routes = RouteTable()
         self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
+        self._platform_servers: dict[str, _Server] = {}
+        self._threads: list[threading.Thread] = []
+
+    def _serve(self, address: tuple[str, int], name: str) -> _Server:
+        server_class = _Server6 if ":" in address[0] else _Server
+        server = server_class(address, self._routes)
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+                                  name=name, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+        return server
 
     def start(self) -> SamplePlatforms:
-        """Bind the socket and serve in a background thread. Raises OSError when the
+        """Bind the sockets and serve in background threads. Raises OSError when an
         address cannot be bound, RuntimeError when already running."""
         if self._server is not None:
             raise RuntimeError("the sample platforms are already running")
-        server_class = _Server6 if ":" in self.host else _Server
-        server = server_class((self.host, self.port), self._routes)
-        self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
-                                        name="sample-platforms", daemon=True)
-        self._thread.start()
+        self._server = self._serve((self.host, self.port), "sample-platforms")
+        if self.spread_hosts:
+            for number, platform in enumerate(PLATFORMS, start=2):
+                self._platform_servers[platform.id] = self._serve(
+                    (f"127.0.0.{number}", 0), f"sample-{platform.id}")
         _log.debug("sample platforms serving at %s", self.base_url)
         return self
 
     def stop(self) -> None:
-        """Stop serving and close the socket (does nothing when not running)."""
-        server, thread = self._server, self._thread
-        self._server = self._thread = None
-        if server is None:
-            return
-        server.shutdown()
-        server.server_close()
-        if thread is not None:
+        """Stop serving and close the sockets (does nothing when not running)."""
+        servers = [s for s in (self._server, *self._platform_servers.values()) if s]
+        self._server, self._platform_servers = None, {}
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+        for thread in self._threads:
             thread.join(timeout=5)
+        self._threads = []
 
     def __enter__(self) -> SamplePlatforms:
         return self if self.running else self.start()
@@ -160,17 +191,20 @@ class SamplePlatforms:
         """Root URL of the running server, without a trailing slash ("http://127.0.0.1:54321")."""
         if self._server is None:
             raise RuntimeError("the sample platforms are not running: call start() first")
-        host, port = self._server.server_address[:2]
-        host_text = host.decode() if isinstance(host, bytes) else str(host)
-        return f"http://[{host_text}]:{port}" if ":" in host_text else f"http://{host_text}:{port}"
+        return _root(self._server)
+
+    def base_url_for(self, platform_id: str) -> str:
+        """Root URL of one platform: its own address with spread_hosts, else base_url."""
+        server = self._platform_servers.get(platform_id)
+        return _root(server) if server is not None else self.base_url
 
     def url(self, path: str = "/") -> str:
         """Absolute URL of a path on the running server."""
         return self.base_url + (path if path.startswith("/") else "/" + path)
 
-    def sources(self) -> list[dict[str, str | None]]:
-        """`sample_sources()` for this server's address."""
-        return sample_sources(self.base_url)
+    def sources(self) -> list[dict[str, Any]]:
+        """`sample_sources()` for this server's address(es)."""
+        return sample_sources({p.id: self.base_url_for(p.id) for p in PLATFORMS})
 
     def set_body(self, path: str, body: bytes | str, *, content_type: str | None = None,
                  status: int = 200, last_modified: datetime | None = None) -> None:

@@ -2,34 +2,22 @@
 
 from __future__ import annotations
 
-from sample_platforms.content import FEED_PATH, TOOLS_PATH
+from collections.abc import Mapping
+
+from sample_platforms.registry import PLATFORMS, SourceDefinition
 
 __all__ = ["sample_sources"]
 
 
-def sample_sources(base_url: str) -> list[dict[str, str | None]]:
-    """The two sample platforms served at `base_url` ("http://127.0.0.1:8101"), as plain
-    dicts with the keys of a hub Source: id, name, kind, url, provider_type, district_code,
-    default_category.
+def sample_sources(base_url: str | Mapping[str, str]) -> list[SourceDefinition]:
+    """Every sample platform's sources, as plain dicts with the keys of a hub Source (id,
+    name, kind, url, provider_type, district_code, default_category, and for APIs params).
+
+    `base_url` is one root for all platforms ("http://127.0.0.1:8101"), or a root per
+    platform id when each platform runs on its own loopback address.
     """
-    root = base_url.rstrip("/")
-    return [
-        {
-            "id": "modu-spaces",
-            "name": "모두의공간",
-            "kind": "rss",
-            "url": root + FEED_PATH,
-            "provider_type": "company",
-            "district_code": None,
-            "default_category": "space.meeting_room",
-        },
-        {
-            "id": "mapo-tools",
-            "name": "마포구 공구대여소",
-            "kind": "csv",
-            "url": root + TOOLS_PATH,
-            "provider_type": "public",
-            "district_code": "11440",  # 서울특별시 마포구
-            "default_category": "item.tools",
-        },
-    ]
+    sources = []
+    for platform in PLATFORMS:
+        root = base_url if isinstance(base_url, str) else base_url[platform.id]
+        sources.extend(platform.sources(root.rstrip("/")))
+    return sources

@@ -9,13 +9,13 @@ listings already in the catalog stay.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import httpx
 
-from crawlers import FetchError, FetchLimits, fetch_target
+from crawlers import FetchContext, FetchError, FetchLimits, fetch_source
 from index import Catalog, RunRecord, SearchIndex
 from normalizer import NormalizeError, ParseReport, Source, parse_document
 
@@ -37,6 +37,7 @@ class RefreshDeps:
     client: httpx.Client
     limits: FetchLimits
     clock: Callable[[], datetime] = field(default=_utcnow)
+    secrets: Mapping[str, str] = field(default_factory=dict)  # API keys by variable name
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +63,9 @@ def refresh_source(source: Source, deps: RefreshDeps) -> RefreshOutcome:
     started = deps.clock()
     state = deps.catalog.fetch_state(source.id)
     try:
-        fetched = fetch_target(source.url, deps.client, deps.limits, etag=state.etag,
-                               last_modified=state.last_modified)
+        context = FetchContext(deps.client, deps.limits, state.etag, state.last_modified,
+                               deps.secrets)
+        fetched = fetch_source(source, context)
     except FetchError as exc:
         return _fail(source, deps, started, "fetch", str(exc))
     if fetched.not_modified:

@@ -49,12 +49,13 @@ def run_hub(settings: Settings, config: ScheduleConfig, *, crawl_first: bool,
             with_scheduler: bool, samples: bool = False) -> None:
     """Serve the hub (and the scheduler); with `samples`, start the sample platforms first
     and crawl them from this config. Ctrl-C stops everything started here."""
-    from sample_platforms import SamplePlatforms, sample_sources
+    from sample_platforms import SamplePlatforms
 
-    platforms_cm = SamplePlatforms(host="127.0.0.1", port=0) if samples else nullcontext()
+    platforms_cm = (SamplePlatforms(host="127.0.0.1", port=0, spread_hosts=True) if samples
+                    else nullcontext())
     with platforms_cm as platforms:
         if platforms is not None:
-            config = demo_config(sample_sources(platforms.base_url))
+            config = demo_config(platforms.sources())
             print(f"sample platforms on {platforms.base_url}", file=sys.stderr)
         with open_deps(settings, config) as deps:
             register_sources(config, deps)

@@ -4,7 +4,7 @@ name the file and the key."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -35,13 +35,16 @@ class SourceSchedule(_Strict):
     provider_type: Literal["public", "company", "nonprofit", "community", "unknown"] = "unknown"
     district_code: str | None = Field(None, pattern=r"^\d{5}$")
     default_category: str | None = None
+    key_env: str | None = None
+    params: dict[str, Any] = Field(default_factory=dict)
     interval_minutes: int | None = Field(None, ge=1)
     enabled: bool = True
 
     def to_source(self) -> Source:
         return Source(id=self.id, name=self.name, kind=self.kind, url=self.url,
                       provider_type=self.provider_type, district_code=self.district_code,
-                      default_category=self.default_category)
+                      default_category=self.default_category, key_env=self.key_env,
+                      params=self.params)
 
 
 class ScheduleConfig(_Strict):
