@@ -82,8 +82,10 @@ def _read_capped(response: httpx.Response, limits: FetchLimits, deadline: float)
 
 
 def fetch_url(url: str, client: httpx.Client, limits: FetchLimits, *, etag: str | None = None,
-              last_modified: str | None = None) -> FetchResult:
-    """GET `url` with conditional headers. Raises a FetchError subclass on any failure."""
+              last_modified: str | None = None, method: str = "GET",
+              json_body: object | None = None) -> FetchResult:
+    """GET (or POST `json_body` to) `url`, with conditional headers when given. Every limit
+    and the SSRF guard apply. Raises a FetchError subclass on any failure."""
     deadline = time.monotonic() + limits.total_timeout_s
     headers = {}
     if etag:
@@ -97,9 +99,11 @@ def fetch_url(url: str, client: httpx.Client, limits: FetchLimits, *, etag: str 
         check_host(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80),
                    allow_private=limits.allow_private_networks)
         try:
-            with client.stream("GET", url, headers=headers) as response:
+            with client.stream(method, url, headers=headers, json=json_body) as response:
                 if response.status_code in _REDIRECTS and "location" in response.headers:
                     url = urljoin(url, response.headers["location"])
+                    if response.status_code == 303:  # see other: the answer is a GET
+                        method, json_body = "GET", None
                     continue
                 if response.status_code == 304:
                     return FetchResult(b"", url, 304, True, etag, last_modified)
