@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from index.catalog import Catalog, FetchState, RunChanges, RunRecord, SourceSummary
+from index.catalog import Catalog
+from index.catalog_types import FetchState, RemovalPolicy, RunChanges, RunRecord, SourceSummary
 from index.errors import CatalogError, IndexLayerError, SearchBackendError
 from index.search_types import SearchHit, SearchIndex, SearchQuery, SearchResults
 from index.tantivy_index import TantivyIndex
@@ -12,6 +13,7 @@ __all__ = [
     "CatalogError",
     "FetchState",
     "IndexLayerError",
+    "RemovalPolicy",
     "RunChanges",
     "RunRecord",
     "SearchBackendError",

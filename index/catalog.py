@@ -12,61 +12,22 @@ import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from functools import wraps
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
+from index.catalog_types import FetchState, RemovalPolicy, RunChanges, RunRecord, SourceSummary
 from index.errors import CatalogError
 from index.migrations import migrate
 from normalizer.schema import Listing, Source
 
-__all__ = ["Catalog", "FetchState", "RunChanges", "RunRecord", "SourceSummary"]
+__all__ = ["Catalog", "FetchState", "RemovalPolicy", "RunChanges", "RunRecord",
+           "SourceSummary"]
 
-
-@dataclass(frozen=True, slots=True)
-class FetchState:
-    etag: str | None = None
-    last_modified: str | None = None
-    last_attempt_at: datetime | None = None
-    last_success_at: datetime | None = None
-    error_count: int = 0
-    last_error: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RunRecord:
-    id: int
-    source_id: str
-    started_at: datetime
-    finished_at: datetime
-    status: str  # ok | unchanged | failed
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    removed: int = 0
-    invalid: int = 0
-    error: str | None = None
-    record_errors: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class RunChanges:
-    """What a run changed: the search index applies exactly this."""
-
-    run: RunRecord
-    upserted: list[Listing]  # added or updated, with their catalog first_seen_at
-    removed_ids: list[str]
-    change_seq: int
-
-
-@dataclass(frozen=True, slots=True)
-class SourceSummary:
-    source: Source
-    listing_count: int
-    state: FetchState
-    last_run: RunRecord | None
+_DEFAULT_POLICY = RemovalPolicy()
+_MAX_RECORD_ERRORS = 50  # reasons kept per run; the count stays exact
 
 
 _P = ParamSpec("_P")
@@ -206,16 +167,18 @@ class Catalog:
             finished_at=_dt(row["finished_at"]), status=row["status"],  # type: ignore[arg-type]
             added=row["added"], updated=row["updated"], unchanged=row["unchanged"],
             removed=row["removed"], invalid=row["invalid"], error=row["error"],
-            record_errors=json.loads(row["record_errors"]))
+            record_errors=json.loads(row["record_errors"]), missing=row["missing"],
+            warnings=json.loads(row["warnings"]), fetches=json.loads(row["fetches"]))
 
-    def _insert_run(self, run: RunRecord) -> int:
+    def _insert_run(self, run: RunRecord, payload: str | None = None) -> int:
         cursor = self._conn.execute(
             """INSERT INTO runs (source_id, started_at, finished_at, status, added, updated,
-               unchanged, removed, invalid, error, record_errors)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               unchanged, removed, missing, invalid, error, record_errors, warnings, fetches,
+               payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (run.source_id, _ts(run.started_at), _ts(run.finished_at), run.status, run.added,
-             run.updated, run.unchanged, run.removed, run.invalid, run.error,
-             json.dumps(run.record_errors, ensure_ascii=False)))
+             run.updated, run.unchanged, run.removed, run.missing, run.invalid, run.error,
+             json.dumps(run.record_errors[:_MAX_RECORD_ERRORS], ensure_ascii=False),
+             json.dumps(run.warnings, ensure_ascii=False), json.dumps(run.fetches), payload))
         return int(cursor.lastrowid or 0)
 
     def _bump_seq(self) -> int:
@@ -232,47 +195,59 @@ class Catalog:
     @_locked
     def apply_run(self, source_id: str, listings: list[Listing], *, started_at: datetime,
                   finished_at: datetime, invalid: int, record_errors: list[str],
-                  etag: str | None, last_modified: str | None) -> RunChanges:
-        """Replace a source's listings with a fresh, complete set, in one transaction.
+                  etag: str | None, last_modified: str | None,
+                  policy: RemovalPolicy = _DEFAULT_POLICY, warnings: list[str] | None = None,
+                  fetches: list[dict[str, Any]] | None = None) -> RunChanges:
+        """Apply a source's fresh, complete set of listings in one transaction.
 
         Listings seen before keep their first_seen_at; every listing gets last_seen_at =
-        finished_at; listings missing from the set are removed.
+        finished_at. A listing absent from the set is marked missing and removed only
+        after `policy`'s grace period; one that reappears is back at once. A run that
+        would miss more than `policy.quarantine_ratio` of the source's listings (or all
+        of them) is quarantined instead: recorded with its listings, nothing applied.
         """
         now = _ts(finished_at)
+        extra: dict[str, Any] = {"warnings": warnings or [], "fetches": fetches or []}
         with self._conn:
-            existing = {r["id"]: (r["content_hash"], r["first_seen_at"]) for r in
-                        self._conn.execute("SELECT id, content_hash, first_seen_at FROM listings"
-                                           " WHERE source_id = ?", (source_id,))}
+            existing = {r["id"]: r for r in self._conn.execute(
+                "SELECT id, content_hash, first_seen_at, missing_since, missing_runs "
+                "FROM listings WHERE source_id = ?", (source_id,))}
+            incoming = {listing.id for listing in listings}
+            newly_missing = [i for i, r in existing.items()
+                             if i not in incoming and r["missing_since"] is None]
+            if existing and (not listings or
+                             len(newly_missing) > policy.quarantine_ratio * len(existing)):
+                return self._quarantine(source_id, listings, len(newly_missing), len(existing),
+                                        started_at, finished_at, invalid, record_errors, extra)
             added = updated = unchanged = 0
             upserted: list[Listing] = []
             for listing in listings:
                 digest = _content_hash(listing)
                 before = existing.pop(listing.id, None)
-                first_seen = datetime.fromisoformat(before[1]) if before else finished_at
+                first_seen = datetime.fromisoformat(before["first_seen_at"]) if before \
+                    else finished_at
+                if before is not None and before["content_hash"] == digest:
+                    unchanged += 1
+                    self._conn.execute("UPDATE listings SET last_seen_at = ?, missing_since = "
+                                       "NULL, missing_runs = 0 WHERE id = ?", (now, listing.id))
+                    continue
+                added, updated = (added + 1, updated) if before is None else (added,
+                                                                             updated + 1)
                 stored = listing.model_copy(update={"first_seen_at": first_seen,
                                                     "last_seen_at": finished_at})
-                if before is None:
-                    added += 1
-                elif before[0] != digest:
-                    updated += 1
-                else:
-                    unchanged += 1
-                    self._conn.execute("UPDATE listings SET last_seen_at = ? WHERE id = ?",
-                                       (now, listing.id))
-                    continue
                 upserted.append(stored)
                 self._conn.execute(
                     """INSERT INTO listings (id, source_id, source_record_id, content_hash,
                        document, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)
                        ON CONFLICT(id) DO UPDATE SET content_hash = excluded.content_hash,
-                         document = excluded.document, last_seen_at = excluded.last_seen_at""",
+                         document = excluded.document, last_seen_at = excluded.last_seen_at,
+                         missing_since = NULL, missing_runs = 0""",
                     (listing.id, source_id, listing.source_record_id, digest,
                      stored.model_dump_json(), _ts(first_seen), now))
-            removed_ids = list(existing)
-            self._conn.executemany("DELETE FROM listings WHERE id = ?",
-                                   [(i,) for i in removed_ids])
+            removed_ids, missing = self._age_missing(existing, finished_at, policy)
             run = RunRecord(0, source_id, started_at, finished_at, "ok", added, updated,
-                            unchanged, len(removed_ids), invalid, None, record_errors)
+                            unchanged, len(removed_ids), invalid, None, record_errors,
+                            missing=missing, **extra)
             run_id = self._insert_run(run)
             self._conn.execute(
                 """UPDATE fetch_state SET etag = ?, last_modified = ?, last_attempt_at = ?,
@@ -280,6 +255,37 @@ class Catalog:
                    WHERE source_id = ?""", (etag, last_modified, now, now, source_id))
             seq = self._bump_seq() if upserted or removed_ids else self.change_seq()
         return RunChanges(replace(run, id=run_id), upserted, removed_ids, seq)
+
+    def _age_missing(self, absent: dict[str, sqlite3.Row], now: datetime,
+                     policy: RemovalPolicy) -> tuple[list[str], int]:
+        """Count one more missed run for each absent listing; remove those past the grace
+        period. Returns (removed ids, listings still missing within the grace)."""
+        removed, missing = [], 0
+        for listing_id, row in absent.items():
+            since = datetime.fromisoformat(row["missing_since"]) if row["missing_since"] \
+                else now
+            runs = row["missing_runs"] + 1
+            if runs >= policy.grace_runs and now - since >= timedelta(hours=policy.grace_hours):
+                removed.append(listing_id)
+                self._conn.execute("DELETE FROM listings WHERE id = ?", (listing_id,))
+            else:
+                missing += 1
+                self._conn.execute("UPDATE listings SET missing_since = ?, missing_runs = ? "
+                                   "WHERE id = ?", (_ts(since), runs, listing_id))
+        return removed, missing
+
+    def _quarantine(self, source_id: str, listings: list[Listing], missing: int, total: int,
+                    started_at: datetime, finished_at: datetime, invalid: int,
+                    record_errors: list[str], extra: dict[str, Any]) -> RunChanges:
+        reason = (f"quarantined: the source returned no listings (had {total})" if not listings
+                  else f"quarantined: {missing} of {total} listings would disappear at once")
+        run = RunRecord(0, source_id, started_at, finished_at, "quarantined", invalid=invalid,
+                        error=reason, record_errors=record_errors, missing=missing, **extra)
+        payload = "[" + ",".join(li.model_dump_json() for li in listings) + "]"
+        run_id = self._insert_run(run, payload)
+        self._conn.execute("UPDATE fetch_state SET last_attempt_at = ? WHERE source_id = ?",
+                           (_ts(finished_at), source_id))
+        return RunChanges(replace(run, id=run_id), [], [], self.change_seq())
 
     @_locked
     def record_unchanged(self, source_id: str, *, started_at: datetime,
@@ -299,10 +305,12 @@ class Catalog:
 
     @_locked
     def record_failure(self, source_id: str, error: str, *, started_at: datetime,
-                       finished_at: datetime) -> RunRecord:
+                       finished_at: datetime, fetches: list[dict[str, Any]] | None = None
+                       ) -> RunRecord:
         """A failed run: recorded on the source; its listings stay as they were."""
         with self._conn:
-            run = RunRecord(0, source_id, started_at, finished_at, "failed", error=error)
+            run = RunRecord(0, source_id, started_at, finished_at, "failed", error=error,
+                            fetches=fetches or [])
             run_id = self._insert_run(run)
             self._conn.execute(
                 """UPDATE fetch_state SET last_attempt_at = ?, error_count = error_count + 1,

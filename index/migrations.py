@@ -55,6 +55,38 @@ MIGRATIONS: list[str] = [
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     INSERT INTO meta (key, value) VALUES ('change_seq', '0');
     """,
+    # 2: removal at source with a grace period, quarantined runs, richer run reports.
+    # SQLite cannot change a CHECK constraint in place: runs is rebuilt with its rows.
+    """
+    ALTER TABLE listings ADD COLUMN missing_since TEXT;
+    ALTER TABLE listings ADD COLUMN missing_runs INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE runs_v2 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        source_id TEXT NOT NULL REFERENCES sources(id),
+        started_at TEXT NOT NULL,
+        finished_at TEXT NOT NULL,
+        status TEXT NOT NULL
+            CHECK (status IN ('ok', 'unchanged', 'failed', 'quarantined')),
+        added INTEGER NOT NULL DEFAULT 0,
+        updated INTEGER NOT NULL DEFAULT 0,
+        unchanged INTEGER NOT NULL DEFAULT 0,
+        removed INTEGER NOT NULL DEFAULT 0,
+        missing INTEGER NOT NULL DEFAULT 0,
+        invalid INTEGER NOT NULL DEFAULT 0,
+        error TEXT,
+        record_errors TEXT NOT NULL DEFAULT '[]',
+        warnings TEXT NOT NULL DEFAULT '[]',
+        fetches TEXT NOT NULL DEFAULT '[]',
+        payload TEXT
+    );
+    INSERT INTO runs_v2 (id, source_id, started_at, finished_at, status, added, updated,
+        unchanged, removed, invalid, error, record_errors)
+        SELECT id, source_id, started_at, finished_at, status, added, updated, unchanged,
+        removed, invalid, error, record_errors FROM runs;
+    DROP TABLE runs;
+    ALTER TABLE runs_v2 RENAME TO runs;
+    CREATE INDEX runs_by_source ON runs(source_id, id);
+    """,
 ]
 
 

@@ -9,15 +9,17 @@ listings already in the catalog stay.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 
 from crawlers import FetchContext, FetchError, FetchLimits, fetch_source
-from index import Catalog, RunRecord, SearchIndex
-from normalizer import NormalizeError, ParseReport, Source, parse_document
+from index import Catalog, RemovalPolicy, RunRecord, SearchIndex
+from normalizer import Listing, NormalizeError, ParseReport, Source, parse_document
 
 __all__ = ["RefreshDeps", "RefreshOutcome", "refresh_source", "sync_index"]
 
@@ -38,6 +40,7 @@ class RefreshDeps:
     limits: FetchLimits
     clock: Callable[[], datetime] = field(default=_utcnow)
     secrets: Mapping[str, str] = field(default_factory=dict)  # API keys by variable name
+    removal: RemovalPolicy = field(default_factory=RemovalPolicy)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,26 +51,40 @@ class RefreshOutcome:
 
 
 def _fail(source: Source, deps: RefreshDeps, started: datetime, stage: str,
-          message: str) -> RefreshOutcome:
+          message: str, fetches: list[dict[str, Any]] | None = None) -> RefreshOutcome:
     error = f"{stage}: {message}"
     log.warning("refresh failed", extra={"source_id": source.id, "url": source.url,
                                          "stage": stage, "error": message})
     run = deps.catalog.record_failure(source.id, error, started_at=started,
-                                      finished_at=deps.clock())
+                                      finished_at=deps.clock(), fetches=fetches)
     return RefreshOutcome(source.id, run)
+
+
+def _fetch_log(url: str, status: int | None, size: int, started: float,
+               error: str | None = None) -> list[dict[str, Any]]:
+    """What the run report shows per fetch: URL, status, bytes and duration."""
+    entry: dict[str, Any] = {"url": url, "status": status, "bytes": size,
+                             "ms": round((time.monotonic() - started) * 1000)}
+    if error:
+        entry["error"] = error
+    return [entry]
 
 
 def refresh_source(source: Source, deps: RefreshDeps) -> RefreshOutcome:
     """Refresh one source now and record the run. Never raises for a platform's fault:
     fetch, parse and empty-document failures become failed runs on the source."""
     started = deps.clock()
+    clock_start = time.monotonic()
     state = deps.catalog.fetch_state(source.id)
     try:
         context = FetchContext(deps.client, deps.limits, state.etag, state.last_modified,
                                deps.secrets)
         fetched = fetch_source(source, context)
     except FetchError as exc:
-        return _fail(source, deps, started, "fetch", str(exc))
+        return _fail(source, deps, started, "fetch", str(exc),
+                     _fetch_log(source.url, getattr(exc, "status_code", None), 0,
+                                clock_start, str(exc)))
+    fetches = _fetch_log(fetched.final_url, fetched.status, len(fetched.body), clock_start)
     if fetched.not_modified:
         run = deps.catalog.record_unchanged(source.id, started_at=started,
                                             finished_at=deps.clock())
@@ -75,18 +92,23 @@ def refresh_source(source: Source, deps: RefreshDeps) -> RefreshOutcome:
     try:
         result = parse_document(fetched.body, source, started)
     except NormalizeError as exc:
-        return _fail(source, deps, started, "parse", str(exc))
+        return _fail(source, deps, started, "parse", str(exc), fetches)
     report = result.report
-    if not result.listings:
-        reason = (f"all {report.records} records invalid" if report.records
-                  else "the document has no records")
+    if not result.listings and report.records:
         first = f" (first: {report.errors[0]})" if report.errors else ""
         return _fail(source, deps, started, "normalize",
-                     f"{reason}{first}; the previous listings are kept")
+                     f"all {report.records} records invalid{first}; the previous listings "
+                     "are kept", fetches)
+    warnings = [f"unmapped field: {name}" for name in report.unmapped_fields]
     changes = deps.catalog.apply_run(
         source.id, result.listings, started_at=started, finished_at=deps.clock(),
         invalid=report.invalid, record_errors=report.errors, etag=fetched.etag,
-        last_modified=fetched.last_modified)
+        last_modified=fetched.last_modified, policy=deps.removal, warnings=warnings,
+        fetches=fetches)
+    if changes.run.status == "quarantined":
+        log.warning("run quarantined", extra={"source_id": source.id,
+                                              "error": changes.run.error})
+        return RefreshOutcome(source.id, changes.run, report)
     _apply_to_index(deps, changes.upserted, changes.removed_ids, changes.change_seq)
     log.info("refreshed", extra={"source_id": source.id, "added": changes.run.added,
                                  "updated": changes.run.updated,
@@ -95,7 +117,7 @@ def refresh_source(source: Source, deps: RefreshDeps) -> RefreshOutcome:
     return RefreshOutcome(source.id, changes.run, report)
 
 
-def _apply_to_index(deps: RefreshDeps, upserted: list, removed_ids: list[str],  # type: ignore[type-arg]
+def _apply_to_index(deps: RefreshDeps, upserted: list[Listing], removed_ids: list[str],
                     change_seq: int) -> None:
     if not upserted and not removed_ids:
         return

@@ -17,7 +17,7 @@ from sharehub.crawl import crawl_with_progress, print_runs, register_sources
 from sharehub.pipeline import RefreshDeps, sync_index
 from sharehub.scheduler import start_scheduler
 from sharehub.schedules import ScheduleConfig, SourceSchedule
-from sharehub.settings import Settings
+from sharehub.settings import Settings, read_secrets
 from sharehub.wiring import open_catalog, open_index
 
 __all__ = ["demo_config", "open_deps", "run_hub"]
@@ -33,7 +33,9 @@ def open_deps(settings: Settings, config: ScheduleConfig) -> Iterator[RefreshDep
     index = open_index(settings)
     with make_client(limits) as client:
         try:
-            yield RefreshDeps(catalog, index, client, limits)
+            yield RefreshDeps(catalog, index, client, limits,
+                              secrets=read_secrets(s.key_env for s in config.sources),
+                              removal=settings.removal_policy())
         finally:
             index.close()
             catalog.close()

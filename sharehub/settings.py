@@ -3,14 +3,17 @@ passed down; no other module reads os.environ."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from crawlers.fetch import FetchLimits
+from index.catalog_types import RemovalPolicy
 
-__all__ = ["Settings"]
+__all__ = ["Settings", "read_secrets"]
 
 
 class Settings(BaseSettings):
@@ -38,6 +41,13 @@ class Settings(BaseSettings):
     site_host: str = Field("127.0.0.1", description="Address the hub site listens on.")
     site_port: int = Field(8000, description="Port the hub site listens on (PORT in make demo).")
     site_page_size: int = Field(20, description="Results per page on the hub site.")
+    removal_grace_runs: int = Field(
+        2, description="Successful runs a listing must be missing from before it is removed.")
+    removal_grace_hours: float = Field(
+        72.0, description="Hours a listing must be missing before it is removed.")
+    quarantine_ratio: float = Field(
+        0.5, description="A run that would remove more than this share of a source's "
+                         "listings is quarantined instead of applied.")
 
     @property
     def catalog_path(self) -> Path:
@@ -46,6 +56,12 @@ class Settings(BaseSettings):
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
+
+    def removal_policy(self) -> RemovalPolicy:
+        """When listings missing at their source go, and when a run is held back."""
+        return RemovalPolicy(grace_runs=self.removal_grace_runs,
+                             grace_hours=self.removal_grace_hours,
+                             quarantine_ratio=self.quarantine_ratio)
 
     def fetch_limits(self, *, allow_private: bool = False) -> FetchLimits:
         """The crawler's own small config, built from these settings."""
@@ -58,3 +74,9 @@ class Settings(BaseSettings):
             allow_private_networks=self.allow_private_networks or allow_private,
             user_agent=f"sharehub/0.1 (+{self.crawl_contact_url})",
         )
+
+
+def read_secrets(names: Iterable[str | None]) -> dict[str, str]:
+    """The API keys named by sources' `key_env`, from the environment (the one place that
+    reads it); unset names are left out, so the fetcher can say which one is missing."""
+    return {name: os.environ[name] for name in names if name and os.environ.get(name)}
