@@ -40,6 +40,9 @@ class Platform:
     documents: Callable[[], dict[str, Document]]
     sources: Callable[[str], list[SourceDefinition]]
     handlers: dict[str, Handler] = field(default_factory=dict)
+    # API keys the platform accepts, by the environment variable its sources name
+    # (key_env), so the demo can crawl it without a real key.
+    secrets: dict[str, str] = field(default_factory=dict)
 
 
 def _modu_spaces_sources(base_url: str) -> list[SourceDefinition]:

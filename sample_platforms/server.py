@@ -206,6 +206,10 @@ class SamplePlatforms:
         """`sample_sources()` for this server's address(es)."""
         return sample_sources({p.id: self.base_url_for(p.id) for p in PLATFORMS})
 
+    def secrets(self) -> dict[str, str]:
+        """The sample API keys, by the environment variable name the sources use."""
+        return {name: key for p in PLATFORMS for name, key in p.secrets.items()}
+
     def set_body(self, path: str, body: bytes | str, *, content_type: str | None = None,
                  status: int = 200, last_modified: datetime | None = None) -> None:
         """Serve another body at `path` (e.g. a malformed feed, or a 500 page) until reset.

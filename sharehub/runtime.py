@@ -26,15 +26,18 @@ log = logging.getLogger("sharehub.runtime")
 
 
 @contextmanager
-def open_deps(settings: Settings, config: ScheduleConfig) -> Iterator[RefreshDeps]:
-    """The writable catalog, the index and an HTTP client, closed on exit."""
+def open_deps(settings: Settings, config: ScheduleConfig,
+              sample_secrets: Mapping[str, str] | None = None) -> Iterator[RefreshDeps]:
+    """The writable catalog, the index and an HTTP client, closed on exit. API keys come
+    from the environment; `sample_secrets` (the demo's) fill the ones that are unset."""
     limits = settings.fetch_limits(allow_private=config.allow_private_networks)
     catalog = open_catalog(settings)
     index = open_index(settings)
     with make_client(limits) as client:
         try:
             yield RefreshDeps(catalog, index, client, limits,
-                              secrets=read_secrets(s.key_env for s in config.sources),
+                              secrets={**(sample_secrets or {}),
+                                       **read_secrets(s.key_env for s in config.sources)},
                               removal=settings.removal_policy())
         finally:
             index.close()
@@ -59,7 +62,8 @@ def run_hub(settings: Settings, config: ScheduleConfig, *, crawl_first: bool,
         if platforms is not None:
             config = demo_config(platforms.sources())
             print(f"sample platforms on {platforms.base_url}", file=sys.stderr)
-        with open_deps(settings, config) as deps:
+        secrets = platforms.secrets() if platforms is not None else None
+        with open_deps(settings, config, secrets) as deps:
             register_sources(config, deps)
             if crawl_first:
                 outcomes = crawl_with_progress([s for s in config.sources if s.enabled], deps)
