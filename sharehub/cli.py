@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sharehub.schedules import ScheduleConfig
-from sharehub.settings import Settings
+from sharehub.settings import Settings, read_secrets
 
 __all__ = ["main"]
 
@@ -86,8 +86,8 @@ def _cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
     from sharehub.runtime import open_deps
 
     config = _load_config(args, settings)
-    chosen = select_sources(config, args.source_ids)
     with open_deps(settings, config) as deps:
+        chosen = select_sources(config, args.source_ids, deps.secrets)
         register_sources(config, deps)
         outcomes = crawl_with_progress(chosen, deps)
     if args.json:
@@ -147,8 +147,12 @@ def _cmd_schedules(args: argparse.Namespace, settings: Settings) -> int:
 
     path = args.file or settings.config_file
     config = load_schedules(path)
-    print(f"{path}: {len(config.sources)} sources, "
-          f"{sum(s.enabled for s in config.sources)} enabled", file=sys.stderr)
+    secrets = read_secrets(s.key_env for s in config.sources)
+    active = config.active_sources(secrets)
+    waiting = [f"{s.id} ({s.key_env})" for s in config.sources
+               if s.enabled and s not in active]
+    print(f"{path}: {len(config.sources)} sources, {len(active)} active"
+          + (f"; waiting for a key: {', '.join(waiting)}" if waiting else ""), file=sys.stderr)
     return 0
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TextIO
 
@@ -18,10 +18,13 @@ from sharehub.schedules import ConfigError, ScheduleConfig, SourceSchedule
 __all__ = ["crawl_sources", "print_runs", "register_sources", "runs_as_json", "select_sources"]
 
 
-def select_sources(config: ScheduleConfig, ids: Sequence[str]) -> list[SourceSchedule]:
-    """The enabled sources, or exactly the ones named. Raises ConfigError for unknown ids."""
+def select_sources(config: ScheduleConfig, ids: Sequence[str],
+                   secrets: Mapping[str, str]) -> list[SourceSchedule]:
+    """The active sources (enabled, key available), or exactly the ones named (a named
+    source without its key fails with a message naming the variable). Raises ConfigError
+    for unknown ids."""
     if not ids:
-        return [s for s in config.sources if s.enabled]
+        return config.active_sources(secrets)
     known = {s.id: s for s in config.sources}
     if unknown := [i for i in ids if i not in known]:
         raise ConfigError(f"unknown source id(s): {', '.join(unknown)} "

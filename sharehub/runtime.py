@@ -66,7 +66,7 @@ def run_hub(settings: Settings, config: ScheduleConfig, *, crawl_first: bool,
         with open_deps(settings, config, secrets) as deps:
             register_sources(config, deps)
             if crawl_first:
-                outcomes = crawl_with_progress([s for s in config.sources if s.enabled], deps)
+                outcomes = crawl_with_progress(config.active_sources(deps.secrets), deps)
                 print_runs(outcomes, sys.stderr)
             sync_index(deps.catalog, deps.index)
             scheduler = start_scheduler(config, deps) if with_scheduler else None

@@ -30,9 +30,7 @@ def start_scheduler(config: ScheduleConfig, deps: RefreshDeps, *,
     scheduler = BackgroundScheduler(timezone="Asia/Seoul")
     lock = threading.Lock()
     start = datetime.now(UTC) + (first_run_delay or timedelta(0))
-    for schedule in config.sources:
-        if not schedule.enabled:
-            continue
+    for schedule in config.active_sources(deps.secrets):
         minutes = config.interval_minutes(schedule)
         scheduler.add_job(
             _job, IntervalTrigger(minutes=minutes, jitter=config.defaults.jitter_seconds,

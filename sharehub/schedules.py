@@ -3,6 +3,7 @@ name the file and the key."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -51,6 +52,11 @@ class ScheduleConfig(_Strict):
     allow_private_networks: bool = False
     defaults: Defaults = Defaults()
     sources: list[SourceSchedule] = Field(default_factory=list)
+
+    def active_sources(self, secrets: Mapping[str, str]) -> list[SourceSchedule]:
+        """Enabled sources whose API key (if they need one) is available: the real public
+        APIs in schedules.yaml join only once their key variable is set."""
+        return [s for s in self.sources if s.enabled and (not s.key_env or s.key_env in secrets)]
 
     def interval_minutes(self, source: SourceSchedule) -> int:
         return source.interval_minutes or self.defaults.interval_minutes
