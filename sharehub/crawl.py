@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import UTC, datetime
 from typing import TextIO
 
@@ -40,18 +41,23 @@ def register_sources(config: ScheduleConfig, deps: RefreshDeps) -> None:
 
 
 def crawl_sources(sources: Sequence[SourceSchedule], deps: RefreshDeps,
-                  on_done: Callable[[RefreshOutcome], None] | None = None
-                  ) -> list[RefreshOutcome]:
-    """Refresh each source in turn (one broken source never stops the others), then make
-    sure the search index reflects the catalog."""
-    outcomes = []
-    for schedule in sources:
-        outcome = refresh_source(schedule.to_source(), deps)
-        outcomes.append(outcome)
-        if on_done:
-            on_done(outcome)
+                  on_done: Callable[[RefreshOutcome], None] | None = None, *,
+                  workers: int = 8) -> list[RefreshOutcome]:
+    """Refresh the sources with `workers` threads (fetching overlaps; applying to the
+    catalog and index is serialized in refresh_source), one broken source never stopping
+    the others, then make sure the search index reflects the catalog. Outcomes come back
+    in the order of `sources`."""
+    outcomes: dict[str, RefreshOutcome] = {}
+    with ThreadPoolExecutor(max_workers=max(1, workers),
+                            thread_name_prefix="crawl") as pool:
+        futures = [pool.submit(refresh_source, s.to_source(), deps) for s in sources]
+        for future in as_completed(futures):
+            outcome = future.result()
+            outcomes[outcome.source_id] = outcome
+            if on_done:
+                on_done(outcome)
     sync_index(deps.catalog, deps.index)
-    return outcomes
+    return [outcomes[s.id] for s in sources]
 
 
 def crawl_with_progress(sources: Sequence[SourceSchedule], deps: RefreshDeps,

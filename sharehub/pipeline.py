@@ -9,6 +9,7 @@ listings already in the catalog stay.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -41,6 +42,9 @@ class RefreshDeps:
     clock: Callable[[], datetime] = field(default=_utcnow)
     secrets: Mapping[str, str] = field(default_factory=dict)  # API keys by variable name
     removal: RemovalPolicy = field(default_factory=RemovalPolicy)
+    # Runs fetch and parse in parallel, but apply to the catalog and the index one at a
+    # time, so the index sees catalog changes in order.
+    apply_lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,16 +104,17 @@ def refresh_source(source: Source, deps: RefreshDeps) -> RefreshOutcome:
                      f"all {report.records} records invalid{first}; the previous listings "
                      "are kept", fetches)
     warnings = [f"unmapped field: {name}" for name in report.unmapped_fields]
-    changes = deps.catalog.apply_run(
-        source.id, result.listings, started_at=started, finished_at=deps.clock(),
-        invalid=report.invalid, record_errors=report.errors, etag=fetched.etag,
-        last_modified=fetched.last_modified, policy=deps.removal, warnings=warnings,
-        fetches=fetches)
-    if changes.run.status == "quarantined":
-        log.warning("run quarantined", extra={"source_id": source.id,
-                                              "error": changes.run.error})
-        return RefreshOutcome(source.id, changes.run, report)
-    _apply_to_index(deps, changes.upserted, changes.removed_ids, changes.change_seq)
+    with deps.apply_lock:
+        changes = deps.catalog.apply_run(
+            source.id, result.listings, started_at=started, finished_at=deps.clock(),
+            invalid=report.invalid, record_errors=report.errors, etag=fetched.etag,
+            last_modified=fetched.last_modified, policy=deps.removal, warnings=warnings,
+            fetches=fetches)
+        if changes.run.status == "quarantined":
+            log.warning("run quarantined", extra={"source_id": source.id,
+                                                  "error": changes.run.error})
+            return RefreshOutcome(source.id, changes.run, report)
+        _apply_to_index(deps, changes.upserted, changes.removed_ids, changes.change_seq)
     log.info("refreshed", extra={"source_id": source.id, "added": changes.run.added,
                                  "updated": changes.run.updated,
                                  "removed": changes.run.removed,

@@ -4,7 +4,6 @@ refresh_source, at most one run per source at a time, missed runs coalesced."""
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -18,9 +17,9 @@ __all__ = ["start_scheduler"]
 log = logging.getLogger("sharehub.scheduler")
 
 
-def _job(schedule: SourceSchedule, deps: RefreshDeps, lock: threading.Lock) -> None:
-    with lock:  # one refresh at a time in this process: the catalog has one writer
-        outcome = refresh_source(schedule.to_source(), deps)
+def _job(schedule: SourceSchedule, deps: RefreshDeps) -> None:
+    # Jobs of different sources overlap; refresh_source applies their results one at a time.
+    outcome = refresh_source(schedule.to_source(), deps)
     log.info("scheduled run", extra={"source_id": schedule.id, "status": outcome.run.status})
 
 
@@ -28,14 +27,13 @@ def start_scheduler(config: ScheduleConfig, deps: RefreshDeps, *,
                     first_run_delay: timedelta | None = None) -> BackgroundScheduler:
     """Start a background scheduler with one interval job per enabled source."""
     scheduler = BackgroundScheduler(timezone="Asia/Seoul")
-    lock = threading.Lock()
     start = datetime.now(UTC) + (first_run_delay or timedelta(0))
     for schedule in config.active_sources(deps.secrets):
         minutes = config.interval_minutes(schedule)
         scheduler.add_job(
             _job, IntervalTrigger(minutes=minutes, jitter=config.defaults.jitter_seconds,
                                   start_date=start + timedelta(minutes=minutes)),
-            args=(schedule, deps, lock), id=schedule.id, name=schedule.name,
+            args=(schedule, deps), id=schedule.id, name=schedule.name,
             max_instances=1, coalesce=True, misfire_grace_time=300)
     scheduler.start()
     return scheduler
