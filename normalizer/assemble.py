@@ -16,7 +16,7 @@ from normalizer.gazetteer import load_gazetteer
 from normalizer.hours import parse_hours
 from normalizer.record import RawRecord
 from normalizer.schema import Contact, Listing, Location, Provider, Quality, Source, listing_id
-from normalizer.taxonomy import load_taxonomy
+from normalizer.taxonomy import Classification, load_taxonomy
 from normalizer.text import clean_text, html_to_text
 
 __all__ = ["assemble_listing"]
@@ -40,10 +40,12 @@ def _http_url(value: str | None) -> str | None:
 def _locate(raw: RawRecord, source: Source, issues: list[str]) -> Location:
     gazetteer = load_gazetteer()
     address = clean_text(raw.address) or clean_text(raw.address_lot)
-    declared = gazetteer.get(source.district_code) if source.district_code else None
+    declared_code = raw.district_code or source.district_code
+    declared = gazetteer.get(declared_code) if declared_code else None
     district = gazetteer.resolve_address(address, declared.sido_code if declared else None)
     if district and declared and district.code != declared.code:
-        issues.append(f"address district {district.code} differs from the source's "
+        whose = "the record's" if raw.district_code else "the source's"
+        issues.append(f"address district {district.code} differs from {whose} "
                       f"{declared.code}")
     district = district or declared
     if address is None:
@@ -79,9 +81,12 @@ def assemble_listing(raw: RawRecord, source: Source, now: datetime) -> Listing:
     description = html_to_text(raw.description)
     issues: list[str] = []
     taxonomy = load_taxonomy()
+    exact = (Classification(raw.category, 1.0) if raw.category in taxonomy.categories
+             else None)
     label_hit = taxonomy.classify(raw.category_label) if raw.category_label else None
     context = " ".join(filter(None, (description, raw.items)))
-    classified = label_hit or taxonomy.classify(title, context, source.default_category)
+    classified = exact or label_hit or taxonomy.classify(title, context,
+                                                         source.default_category)
     if classified is None:
         issues.append("category unknown")
         category = "item.general"

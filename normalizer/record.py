@@ -37,6 +37,12 @@ class RawRecord:
     capacity: str | None = None
     items: str | None = None
     category_label: str | None = None
+    # A hub category code the platform's own code maps to exactly (e.g. GongyuNuri 010100 →
+    # space.meeting_room); wins over keyword classification when it is in the taxonomy.
+    category: str | None = None
+    # The record's own 5-digit 시군구 code when the platform gives one (GongyuNuri sggCd);
+    # used when the address names no district.
+    district_code: str | None = None
     provider_name: str | None = None
     booking_url: str | None = None
     image_url: str | None = None
@@ -53,6 +59,9 @@ class ParseReport:
     errors: list[str] = field(default_factory=list)  # one line per skipped record
     unmapped_fields: list[str] = field(default_factory=list)
     mapped_fields: dict[str, str] = field(default_factory=dict)  # source column → hub field
+    # source column → how sure its mapping is: 1.0 exact name, 0.8 normalized, 0.5 keyword
+    mapping_confidence: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # how the document was read, for operators
 
 
 @dataclass(slots=True)

@@ -7,7 +7,8 @@
 
 from __future__ import annotations
 
+from sample_platforms.registry import PLATFORMS
 from sample_platforms.server import SamplePlatforms
 from sample_platforms.sources import sample_sources
 
-__all__ = ["SamplePlatforms", "sample_sources"]
+__all__ = ["PLATFORMS", "SamplePlatforms", "sample_sources"]
