@@ -7,7 +7,11 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, get_args
 
+import yaml
+
+from normalizer.schema import SourceKind
 from sharehub.schedules import ScheduleConfig
 from sharehub.settings import Settings, read_secrets
 
@@ -21,7 +25,14 @@ def _parser() -> argparse.ArgumentParser:
 
     preview = commands.add_parser("preview", help="dry-run a feed or file: print its listings")
     preview.add_argument("target", help="an http(s) URL or a local file")
-    preview.add_argument("--kind", choices=["rss", "csv"], help="skip format detection")
+    preview.add_argument("--kind", choices=sorted(get_args(SourceKind)),
+                         help="the source kind (detected from the document when omitted; "
+                              "needed for APIs, HTML spiders and schema.org sites)")
+    preview.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                         help="a kind parameter, as in schedules.yaml (value read as YAML)")
+    preview.add_argument("--params-file", type=Path,
+                         help="a YAML file with the kind's params mapping")
+    preview.add_argument("--key-env", help="environment variable holding the API key")
     preview.add_argument("--format", choices=["jsonl", "json"], default="jsonl")
     preview.add_argument("--allow-private", action="store_true",
                          help="allow loopback/private addresses (local test platforms)")
@@ -50,12 +61,35 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _preview_params(args: argparse.Namespace) -> dict[str, Any]:
+    """--params-file, then each --param KEY=VALUE (values read as YAML scalars/lists)."""
+    from sharehub.preview import PreviewFailed
+
+    params: dict[str, Any] = {}
+    try:
+        if args.params_file:
+            loaded = yaml.safe_load(args.params_file.read_text(encoding="utf-8")) or {}
+            if not isinstance(loaded, dict):
+                raise PreviewFailed(f"{args.params_file}: params must be a mapping")
+            params.update(loaded)
+        for item in args.param:
+            key, sep, value = item.partition("=")
+            if not sep or not key:
+                raise PreviewFailed(f"--param {item!r}: expected KEY=VALUE")
+            params[key] = yaml.safe_load(value)
+    except (OSError, yaml.YAMLError) as exc:
+        raise PreviewFailed(f"cannot read the params: {exc}") from exc
+    return params
+
+
 def _cmd_preview(args: argparse.Namespace, settings: Settings) -> int:
     from sharehub.preview import PreviewFailed, format_report, run_preview
 
     limits = settings.fetch_limits(allow_private=args.allow_private)
     try:
-        preview = run_preview(args.target, limits, args.kind)
+        params = _preview_params(args)
+        preview = run_preview(args.target, limits, args.kind, params=params,
+                              key_env=args.key_env, secrets=read_secrets([args.key_env]))
     except PreviewFailed as exc:
         print(f"sharehub preview: {exc}", file=sys.stderr)
         return 1
@@ -163,6 +197,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # httpx logs every request URL, and some APIs carry their key in the path.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     settings = Settings()
     handlers: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
         "preview": _cmd_preview, "crawl": _cmd_crawl, "demo": _cmd_demo,

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import TextIO
+from typing import Any, TextIO
 from urllib.parse import urlsplit
 
-from crawlers import FetchError, FetchLimits, fetch_target, make_client
+from pydantic import ValidationError
+
+from crawlers import (
+    FetchContext,
+    FetchError,
+    FetchLimits,
+    FetchResult,
+    fetch_source,
+    fetch_target,
+    make_client,
+)
 from normalizer import NormalizeError, ParseResult, Source, SourceKind, detect_kind, parse_document
 
 __all__ = ["PreviewFailed", "format_report", "run_preview"]
@@ -24,23 +35,42 @@ class Preview:
     result: ParseResult
 
 
-def _source_for(target: str, kind: SourceKind) -> Source:
+def _source_for(target: str, kind: SourceKind, params: Mapping[str, Any],
+                key_env: str | None) -> Source:
     parts = urlsplit(target)
     name = parts.hostname or PurePosixPath(parts.path or target).name or "preview"
-    return Source(id="preview", name=name, kind=kind, url=target)
+    try:
+        return Source(id="preview", name=name, kind=kind, url=target, params=dict(params),
+                      key_env=key_env)
+    except ValidationError as exc:
+        raise PreviewFailed(f"bad source definition: {exc.errors()[0]['msg']}") from exc
 
 
-def run_preview(target: str, limits: FetchLimits, kind: SourceKind | None = None) -> Preview:
-    """Fetch and normalize `target` (URL or file). Raises PreviewFailed with the reason."""
+def _fetch(target: str, kind: SourceKind | None, params: Mapping[str, Any],
+           key_env: str | None, limits: FetchLimits,
+           secrets: Mapping[str, str]) -> tuple[FetchResult, Source | None]:
     with make_client(limits) as client:
-        try:
-            fetched = fetch_target(target, client, limits)
-        except FetchError as exc:
-            raise PreviewFailed(f"fetch failed: {exc}") from exc
+        if kind is not None and target.startswith(("http://", "https://")):
+            # A named kind is fetched the way the crawler would (API calls, spiders, …).
+            source = _source_for(target, kind, params, key_env)
+            return fetch_source(source, FetchContext(client, limits, secrets=secrets)), source
+        return fetch_target(target, client, limits), None
+
+
+def run_preview(target: str, limits: FetchLimits, kind: SourceKind | None = None, *,
+                params: Mapping[str, Any] | None = None, key_env: str | None = None,
+                secrets: Mapping[str, str] | None = None) -> Preview:
+    """Fetch and normalize `target` (URL or file) as the source kind `kind` (detected when
+    None), with the kind's `params` and API key. Raises PreviewFailed with the reason."""
+    params = params or {}
+    try:
+        fetched, source = _fetch(target, kind, params, key_env, limits, secrets or {})
+    except FetchError as exc:
+        raise PreviewFailed(f"fetch failed: {exc}") from exc
     try:
         kind = kind or detect_kind(fetched.body, name=urlsplit(fetched.final_url).path,
                                    content_type=fetched.content_type)
-        source = _source_for(target, kind)
+        source = source or _source_for(target, kind, params, key_env)
         result = parse_document(fetched.body, source)
     except NormalizeError as exc:
         raise PreviewFailed(f"cannot read the document: {exc}") from exc

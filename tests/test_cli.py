@@ -95,3 +95,22 @@ def test_unknown_key_in_schedules_is_named(tmp_path):
     result = _sharehub("schedules", "check", str(path))
     assert result.returncode == 2
     assert f"{path}: sources.0.colour: Extra inputs are not permitted" in result.stderr
+
+
+def test_preview_of_an_api_kind_uses_its_fetcher_params_and_key():
+    import os
+
+    from sample_platforms.gongyunuri_platform import API_PREFIX, KEY_ENV, SAMPLE_KEY
+    with SamplePlatforms(host="127.0.0.1", port=0) as platforms:
+        url = platforms.url(API_PREFIX)
+        env = {**os.environ, KEY_ENV: SAMPLE_KEY}
+        ok = _sharehub("preview", url, "--kind", "gongyunuri", "--key-env", KEY_ENV,
+                       "--param", "detail_batch_size=10", "--allow-private", env=env)
+        no_key = _sharehub("preview", url, "--kind", "gongyunuri", "--key-env", KEY_ENV,
+                           "--allow-private", env={k: v for k, v in env.items()
+                                                   if k != KEY_ENV})
+    assert ok.returncode == 0, ok.stderr
+    assert len(ok.stdout.splitlines()) >= 25
+    assert no_key.returncode == 1
+    assert f"the API key variable {KEY_ENV} is not set" in no_key.stderr
+    assert SAMPLE_KEY not in ok.stderr + ok.stdout
