@@ -9,10 +9,15 @@ from crawlers.errors import (
     BodyTooLarge,
     FetchError,
     FetchTimeout,
+    HostBusy,
     HTTPStatusError,
     InvalidTarget,
+    RobotsDisallowed,
+    TooManyRedirects,
 )
 from crawlers.fetch import FetchLimits, FetchResult, fetch_target, fetch_url, make_client, read_file
+from crawlers.host_budget import HostBudget
+from crawlers.robots import RobotsCache
 
 __all__ = [
     "BlockedAddress",
@@ -24,7 +29,12 @@ __all__ = [
     "FetchResult",
     "FetchTimeout",
     "HTTPStatusError",
+    "HostBudget",
+    "HostBusy",
     "InvalidTarget",
+    "RobotsCache",
+    "RobotsDisallowed",
+    "TooManyRedirects",
     "check_host",
     "fetch_document",
     "fetch_source",

@@ -2,17 +2,27 @@
 
 The address returned by the resolver is checked, never the string in the URL (2130706433,
 0x7f000001 and 127.1 all mean 127.0.0.1), after unwrapping IPv4-mapped, NAT64 and 6to4
-forms. Private networks are allowed only by explicit configuration (the demo and tests).
+forms; a host is refused when ANY of its addresses is not allowed. Private networks are
+allowed only by explicit configuration (the demo and tests). The guarded transport
+(`crawlers.guarded_transport`) runs this check at connect time and connects to the very
+address it checked.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import socket
+from collections.abc import Callable, Sequence
 
 from crawlers.errors import BlockedAddress, FetchError
 
-__all__ = ["check_host", "is_public_address"]
+__all__ = ["AddressPolicy", "Resolver", "allow_any_address", "check_addresses", "check_host",
+           "is_public_address", "policy_for", "resolve_host"]
+
+# May we connect to this IP address (text form)? Tests inject narrower ones.
+AddressPolicy = Callable[[str], bool]
+# host, port → the addresses to try, in order.
+Resolver = Callable[[str, int], list[str]]
 
 _SHARED = ipaddress.ip_network("100.64.0.0/10")
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
@@ -45,18 +55,44 @@ def is_public_address(text: str) -> bool:
     return address.is_global
 
 
-def check_host(host: str, port: int, *, allow_private: bool) -> list[str]:
-    """Resolve `host` and return its addresses; raise BlockedAddress when any of them is
-    not public (unless `allow_private`), FetchError when it does not resolve."""
+def allow_any_address(text: str) -> bool:
+    """The policy when private networks are explicitly allowed."""
+    return True
+
+
+def policy_for(allow_private: bool) -> AddressPolicy:
+    """Public addresses only, unless the configuration allows private networks."""
+    return allow_any_address if allow_private else is_public_address
+
+
+def resolve_host(host: str, port: int) -> list[str]:
+    """Every address `host` resolves to (numeric forms included), in resolver order.
+    Raises FetchError when it does not resolve."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
-        raise FetchError(f"cannot resolve host {host!r}: {exc.strerror}") from exc
-    addresses = sorted({str(info[4][0]) for info in infos})
-    if not allow_private:
-        blocked = [a for a in addresses if not is_public_address(a)]
-        if blocked:
-            raise BlockedAddress(
-                f"{host} resolves to a non-public address ({', '.join(blocked)}); "
-                "private networks are not allowed (set allow_private_networks)")
+    except (socket.gaierror, UnicodeError) as exc:
+        reason = exc.strerror if isinstance(exc, socket.gaierror) else str(exc)
+        raise FetchError(f"cannot resolve host {host!r}: {reason}") from exc
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+def check_addresses(host: str, addresses: Sequence[str], policy: AddressPolicy) -> None:
+    """Raise BlockedAddress when any of `host`'s addresses is refused by `policy`."""
+    blocked = [a for a in addresses if not policy(a)]
+    if blocked:
+        raise BlockedAddress(
+            f"{host} resolves to a non-public address ({', '.join(blocked)}); "
+            "private networks are not allowed (set allow_private_networks)")
+    if not addresses:
+        raise FetchError(f"cannot resolve host {host!r}: no addresses")
+
+
+def check_host(host: str, port: int, *, allow_private: bool,
+               policy: AddressPolicy | None = None,
+               resolver: Resolver = resolve_host) -> list[str]:
+    """Resolve `host` and return its addresses; raise BlockedAddress when any of them is
+    refused (by `policy`, else public-only unless `allow_private`), FetchError when it
+    does not resolve."""
+    addresses = resolver(host, port)
+    check_addresses(host, addresses, policy or policy_for(allow_private))
     return addresses

@@ -1,125 +1,132 @@
-"""Fetch one document over HTTP, safely: conditional GET, redirects re-checked against the
-SSRF guard at every hop, a body cap enforced while streaming, and a total time limit.
+"""Fetch one document over HTTP, politely and safely.
 
-Both RSS feeds and open-data files are one GET; kinds that need several requests (the
-GongyuNuri list + detail calls) get their own module beside this one.
+Every request of every source kind goes through `fetch_url`: robots.txt is obeyed (when
+the caller passes the shared RobotsCache), the host budget paces requests (when passed a
+HostBudget), transient failures are retried briefly, conditional GET saves the download
+of an unchanged document, redirects are followed by hand (at most `max_redirects`), the
+body is capped on the wire and after decompression while streaming, and the whole fetch
+has a time limit. The SSRF guard lives in the client's transport (`make_client`): every
+connection, redirect hops included, goes only to an address that was checked.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 
-from crawlers.address_guard import check_host
-from crawlers.errors import BodyTooLarge, FetchError, FetchTimeout, HTTPStatusError, InvalidTarget
+from crawlers.address_guard import AddressPolicy, Resolver, policy_for, resolve_host
+from crawlers.decompress import ACCEPT_ENCODING
+from crawlers.errors import (
+    BlockedAddress,
+    BodyTooLarge,
+    FetchError,
+    HostBusy,
+    HTTPStatusError,
+    InvalidTarget,
+    TooManyRedirects,
+)
+from crawlers.exchange import BodyRule, Redirect, Request, send_with_retries
+from crawlers.fetch_types import FetchLimits, FetchResult
+from crawlers.guarded_transport import GuardedTransport
+from crawlers.host_budget import HostBudget
+from crawlers.robots import MAX_ROBOTS_BYTES, RobotsAnswer, RobotsCache
 
 __all__ = ["FetchLimits", "FetchResult", "fetch_target", "fetch_url", "make_client", "read_file"]
 
-_REDIRECTS = {301, 302, 303, 307, 308}
 
-
-@dataclass(frozen=True, slots=True)
-class FetchLimits:
-    connect_timeout_s: float = 10.0
-    read_timeout_s: float = 20.0
-    total_timeout_s: float = 60.0
-    max_body_bytes: int = 15 * 1024 * 1024
-    max_redirects: int = 5
-    allow_private_networks: bool = False
-    user_agent: str = "sharehub/0.1 (+https://github.com/sharehub)"
-
-
-@dataclass(frozen=True, slots=True)
-class FetchResult:
-    """A fetched document, or a 304 (`not_modified`, empty body)."""
-
-    body: bytes
-    final_url: str
-    status: int = 200
-    not_modified: bool = False
-    etag: str | None = None
-    last_modified: str | None = None
-    content_type: str = ""
-
-
-def make_client(limits: FetchLimits) -> httpx.Client:
-    """An httpx client configured with the fetch limits (redirects are followed by hand)."""
+def make_client(limits: FetchLimits, *, policy: AddressPolicy | None = None,
+                resolver: Resolver = resolve_host) -> httpx.Client:
+    """An httpx client for fetching: the SSRF-guarded transport (public addresses only
+    unless `limits.allow_private_networks`, or exactly what `policy` allows), the fetch
+    timeouts, our User-Agent and the encodings we can decompress within the caps.
+    Redirects are followed by fetch_url, not by the client."""
     timeout = httpx.Timeout(limits.read_timeout_s, connect=limits.connect_timeout_s)
-    return httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False,
-                        headers={"User-Agent": limits.user_agent})
+    transport = GuardedTransport(policy or policy_for(limits.allow_private_networks),
+                                 resolver=resolver)
+    return httpx.Client(transport=transport, timeout=timeout, follow_redirects=False,
+                        trust_env=False, headers={"User-Agent": limits.user_agent,
+                                                  "Accept-Encoding": ACCEPT_ENCODING})
 
 
-def _status_message(status: int) -> str:
-    if status in (401, 403):
-        return f"HTTP {status}: the platform refused access (check the key or the permission)"
-    if status == 404:
-        return "HTTP 404: no document at this URL"
-    if status == 429:
-        return "HTTP 429: the platform asks us to slow down"
-    if status >= 500:
-        return f"HTTP {status}: the platform has a server error"
-    return f"HTTP {status}: unexpected status"
+def _host_of(url: str) -> str:
+    """The URL's host; raises InvalidTarget for anything but a well-formed http(s) URL."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError) as exc:
+        raise InvalidTarget(f"not a valid URL: {url} ({exc})") from exc
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise InvalidTarget(f"not an http(s) URL: {url}")
+    return parsed.host
 
 
-def _read_capped(response: httpx.Response, limits: FetchLimits, deadline: float) -> bytes:
-    declared = response.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limits.max_body_bytes:
-        raise BodyTooLarge(f"body of {declared} bytes is over the cap of "
-                           f"{limits.max_body_bytes} bytes")
-    chunks, size = [], 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > limits.max_body_bytes:
-            raise BodyTooLarge(f"body is over the cap of {limits.max_body_bytes} bytes")
-        if time.monotonic() > deadline:
-            raise FetchTimeout(f"download took more than {limits.total_timeout_s:g} s")
-        chunks.append(chunk)
-    return b"".join(chunks)
+def _load_robots(robots_url: str, client: httpx.Client, limits: FetchLimits,
+                 budget: HostBudget) -> RobotsAnswer:
+    """GET robots.txt for the cache: the status and up to 500 KiB (+1 byte, so the
+    parser knows it was cut). An SSRF refusal or a busy host is raised, not cached."""
+    try:
+        result = _fetch(Request("GET", robots_url), client, limits, budget=budget,
+                        robots=None, rule=BodyRule(MAX_ROBOTS_BYTES + 1, truncate=True))
+    except HTTPStatusError as exc:
+        return RobotsAnswer(exc.status_code, b"", str(exc))
+    except TooManyRedirects as exc:
+        return RobotsAnswer(exc.last_status, b"", str(exc))
+    except (BlockedAddress, HostBusy, InvalidTarget):
+        raise
+    except FetchError as exc:
+        return RobotsAnswer(None, b"", str(exc))
+    return RobotsAnswer(result.status, result.body)
+
+
+def _fetch(request: Request, client: httpx.Client, limits: FetchLimits, *,
+           budget: HostBudget, robots: RobotsCache | None, rule: BodyRule) -> FetchResult:
+    deadline = time.monotonic() + limits.total_timeout_s
+    last_status = 0
+    for _hop in range(limits.max_redirects + 1):
+        host = _host_of(request.url)
+        if robots is not None:
+            rules = robots.check(request.url, lambda robots_url: _load_robots(
+                robots_url, client, limits, budget))
+            budget.set_crawl_delay(host, rules.crawl_delay_s)
+        outcome = send_with_retries(client, request, limits, host=host, budget=budget,
+                                    deadline=deadline, rule=rule)
+        if not isinstance(outcome, Redirect):
+            return outcome
+        last_status = outcome.status
+        if outcome.status == 303:  # see other: the answer is a GET
+            request = Request("GET", outcome.location, request.headers, None, request.etag,
+                              request.last_modified)
+        else:
+            request = Request(request.method, outcome.location, request.headers,
+                              request.json_body, request.etag, request.last_modified)
+    raise TooManyRedirects(f"more than {limits.max_redirects} redirects", last_status)
 
 
 def fetch_url(url: str, client: httpx.Client, limits: FetchLimits, *, etag: str | None = None,
               last_modified: str | None = None, method: str = "GET",
-              json_body: object | None = None) -> FetchResult:
-    """GET (or POST `json_body` to) `url`, with conditional headers when given. Every limit
-    and the SSRF guard apply. Raises a FetchError subclass on any failure."""
-    deadline = time.monotonic() + limits.total_timeout_s
-    headers = {}
+              json_body: object | None = None, headers: Mapping[str, str] | None = None,
+              budget: HostBudget | None = None,
+              robots: RobotsCache | None = None) -> FetchResult:
+    """GET (or POST `json_body` to) `url`, with conditional headers when given, and
+    `headers` added. Pass the shared `budget` to pace requests per host (without one,
+    Retry-After and backoff still wait) and the shared `robots` cache to obey robots.txt.
+
+    Returns the document, or a not-modified result. Raises a FetchError subclass on any
+    failure: InvalidTarget, BlockedAddress (SSRF guard, at every hop), RobotsDisallowed,
+    HostBusy, HTTPStatusError, FetchTimeout, BodyTooLarge, TooManyRedirects. Errors of
+    a transient kind carry `retry_after_s`.
+    """
+    sent = dict(headers or {})
     if etag:
-        headers["If-None-Match"] = etag
+        sent["If-None-Match"] = etag
     if last_modified:
-        headers["If-Modified-Since"] = last_modified
-    for _hop in range(limits.max_redirects + 1):
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise InvalidTarget(f"not an http(s) URL: {url}")
-        check_host(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80),
-                   allow_private=limits.allow_private_networks)
-        try:
-            with client.stream(method, url, headers=headers, json=json_body) as response:
-                if response.status_code in _REDIRECTS and "location" in response.headers:
-                    url = urljoin(url, response.headers["location"])
-                    if response.status_code == 303:  # see other: the answer is a GET
-                        method, json_body = "GET", None
-                    continue
-                if response.status_code == 304:
-                    return FetchResult(b"", url, 304, True, etag, last_modified)
-                if response.status_code >= 400:
-                    raise HTTPStatusError(_status_message(response.status_code),
-                                          response.status_code)
-                body = _read_capped(response, limits, deadline)
-                return FetchResult(body, url, response.status_code, False,
-                                   response.headers.get("etag"),
-                                   response.headers.get("last-modified"),
-                                   response.headers.get("content-type", ""))
-        except httpx.TimeoutException as exc:
-            raise FetchTimeout(f"timed out: {type(exc).__name__}") from exc
-        except httpx.HTTPError as exc:
-            raise FetchError(f"{type(exc).__name__}: {exc}") from exc
-    raise FetchError(f"more than {limits.max_redirects} redirects")
+        sent["If-Modified-Since"] = last_modified
+    request = Request(method.upper(), url, sent, json_body, etag, last_modified)
+    return _fetch(request, client, limits, budget=budget or HostBudget.unlimited(),
+                  robots=robots, rule=BodyRule(limits.max_decoded_bytes))
 
 
 def read_file(path: Path, limits: FetchLimits) -> FetchResult:
@@ -135,10 +142,13 @@ def read_file(path: Path, limits: FetchLimits) -> FetchResult:
 
 
 def fetch_target(target: str, client: httpx.Client, limits: FetchLimits, *,
-                 etag: str | None = None, last_modified: str | None = None) -> FetchResult:
-    """Fetch an http(s) URL, or read a local path or file:// URL."""
+                 etag: str | None = None, last_modified: str | None = None,
+                 budget: HostBudget | None = None,
+                 robots: RobotsCache | None = None) -> FetchResult:
+    """Fetch an http(s) URL (see fetch_url), or read a local path or file:// URL."""
     if target.startswith(("http://", "https://")):
-        return fetch_url(target, client, limits, etag=etag, last_modified=last_modified)
+        return fetch_url(target, client, limits, etag=etag, last_modified=last_modified,
+                         budget=budget, robots=robots)
     if target.startswith("file://"):
         target = urlsplit(target).path
     elif "://" in target:

@@ -1,7 +1,10 @@
-"""Open-data CSV files (district 공구대여소 lists and the like) → listings.
+"""Open-data tables (district 공구대여소 lists, the national standard datasets) → listings.
 
-Real files name the same concept three or four ways and come in UTF-8, UTF-8 with a BOM
-or CP949; columns are mapped by name (`_COLUMN_ALIASES`) and reported when unmapped.
+`parse_csv` reads CSV (UTF-8, UTF-8 with a BOM, CP949) into rows; the XLSX reader hands its
+rows to the same `listings_from_rows`, so both formats share one path from rows to listings:
+the header is found among the first rows (real files put a title row above it), columns are
+mapped by name (`normalizer/columns.py`), one-row-per-item inventories are grouped per
+lending point (`normalizer/inventory_rows.py`), and each record goes to `assemble_listing`.
 """
 
 from __future__ import annotations
@@ -10,133 +13,152 @@ import csv
 import hashlib
 import io
 import re
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from itertools import chain, islice
 
 from normalizer.assemble import assemble_listing
+from normalizer.columns import ColumnMapping, compose_record, find_header_row, map_header
 from normalizer.errors import InvalidListing, ParseError
+from normalizer.inventory_rows import group_inventory
 from normalizer.record import ParseReport, ParseResult, RawRecord
-from normalizer.schema import Source
+from normalizer.schema import InventoryItem, Listing, Source
 from normalizer.text import decode_bytes
 
-__all__ = ["parse_csv"]
+__all__ = ["HEADER_SCAN_ROWS", "MAX_ROWS", "NumberedRow", "listings_from_rows", "parse_csv"]
 
-# Hub field ← every column name seen for it in real files (compared without spaces).
-_COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
-    "record_id": ("관리번호", "id", "자원번호", "시설id"),
-    "title": ("공구대여소", "공구대여소명", "명칭", "시설명", "개방시설명", "대여소명", "장소명",
-              "이름", "name", "title"),
-    "address": ("소재지도로명주소", "도로명주소", "도로명", "주소", "address"),
-    "address_lot": ("소재지지번주소", "지번주소", "지번"),
-    "phones": ("전화번호", "연락처", "문의", "문의처", "사용안내전화번호", "phone"),
-    "items": ("비치공구류", "비치공구", "공구보유현황", "공구종류", "보유물품", "대여물품"),
-    "hours": ("운영시간", "이용시간", "hours"),
-    "hours_days": ("운영요일",),
-    "hours_opens": ("운영시작시각", "평일운영시작시각"),
-    "hours_closes": ("운영종료시각", "평일운영종료시각"),
-    "fee": ("대여료", "대여금액", "이용료", "사용료", "이용요금", "fee"),
-    "loan_period": ("대여기간",),
-    "capacity": ("수용인원", "수용가능인원수", "정원"),
-    "description": ("대여조건", "이용조건", "설명", "시설소개", "비고", "description"),
-    "lat": ("위도", "lat", "latitude"),
-    "lon": ("경도", "lon", "lng", "longitude"),
-    "homepage": ("홈페이지", "홈페이지주소", "url", "website"),
-    "category_label": ("분류", "시설구분", "개방시설유형구분", "category"),
-    "provider_name": ("관리기관명", "운영기관", "관리기관"),
-    "updated_at": ("데이터기준일자", "수정일자", "updated"),
-    "tags": ("행정동",),
-}
-_ROW_NUMBER_COLUMNS = {"연번", "번호", "순번", "no"}
-_ALIAS_TO_FIELD = {alias: field for field, aliases in _COLUMN_ALIASES.items()
-                   for alias in aliases}
-_DATE = re.compile(r"(\d{4})[-./]?(\d{2})[-./]?(\d{2})")
+MAX_ROWS = 60_000  # data rows read from one file; a national dataset has ≈30,000
+HEADER_SCAN_ROWS = 10
+
+NumberedRow = tuple[int, list[str]]  # (row number in the file, its cells)
 
 
-def _key(column: str) -> str:
-    return re.sub(r"\s+", "", column).lower()
+def _read_header(rows: Iterator[NumberedRow], what: str) -> tuple[list[NumberedRow], int]:
+    head = list(islice(rows, HEADER_SCAN_ROWS))
+    filled = [(n, cells) for n, cells in head if any(c.strip() for c in cells)]
+    if not filled:
+        raise ParseError(f"empty {what}: no header row")
+    index = find_header_row([cells for _, cells in filled])
+    if index is None:
+        raise ParseError(f"no name column among {[c.strip() for c in filled[0][1]]!r} "
+                         "(expected one of 공구대여소, 개방시설명, 명칭, 시설명, …)")
+    return filled, index
 
 
-def _date(value: str | None) -> datetime | None:
-    if value and (m := _DATE.search(value)):
+def _report(mapping: ColumnMapping) -> ParseReport:
+    report = ParseReport(unmapped_fields=list(mapping.unmapped))
+    for match in mapping.positions.values():
+        report.mapped_fields[match.column] = match.field
+        report.mapping_confidence[match.column] = match.confidence
+    return report
+
+
+def _record_id(record: RawRecord) -> str:
+    return hashlib.sha1(
+        f"{record.title or ''}|{record.address or record.address_lot or ''}".encode()
+    ).hexdigest()[:16]
+
+
+def _assemble(record: RawRecord, items: tuple[InventoryItem, ...] | None, source: Source,
+              now: datetime) -> Listing:
+    listing = assemble_listing(record, source, now)
+    # Grouped inventories carry exact (name, quantity) pairs: keep them rather than the
+    # re-parsed text, which only served classification.
+    return listing if items is None else listing.model_copy(update={"items": list(items)})
+
+
+def listings_from_rows(rows: Iterable[NumberedRow], source: Source, now: datetime, *,
+                       what: str = "CSV file", unit: str = "line",
+                       check_row_width: bool = True) -> ParseResult:
+    """Turn a table's rows (title rows, a header, data rows) into listings.
+
+    `what` names the document and `unit` its rows in messages ("line 7: …"). With
+    `check_row_width` (CSV), a row with filled cells beyond the header is rejected, since
+    its columns shifted, and a short row's error says so; in a sheet, cells beside the
+    table are notes. Rows with nothing in the mapped columns are notes too. Raises
+    ParseError when no header names a listing's name column, when there is no data row,
+    or when there are more than MAX_ROWS; bad rows are skipped and counted.
+    """
+    stream = iter(rows)
+    head, index = _read_header(stream, what)
+    header = head[index][1]
+    context = " ".join(" ".join(c.strip() for c in cells if c.strip())
+                       for _, cells in head[:index + 1])
+    mapping = map_header(header)
+    report = _report(mapping)
+    width = len(header)
+    read: list[tuple[int, dict[str, str]]] = []
+    short: dict[int, str] = {}
+    errors: list[tuple[int, str]] = []
+    for number, cells in chain(head[index + 1:], stream):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(read) + len(errors) >= MAX_ROWS:
+            raise ParseError(f"more than {MAX_ROWS:,} rows: too large for one source")
+        if check_row_width and any(c.strip() for c in cells[width:]):
+            errors.append((number, f"{len(cells)} cells for {width} columns (a separator "
+                                   "inside an unquoted value?)"))
+            continue
+        if not (values := mapping.values(cells)):
+            report.notes.append(f"{unit} {number} skipped: nothing in the mapped columns "
+                                "(a note under the table?)")
+            continue
+        if check_row_width and len(cells) < width:
+            short[number] = f"{len(cells)} cells for {width} columns"
+        read.append((number, values))
+    if not read and not errors:
+        raise ParseError(f"the {what} has a header but no rows")
+    groups = group_inventory(read)
+    if groups is not None:
+        report.notes.append(f"{len(read)} rows, one per item, grouped into {len(groups)} "
+                            "lending points")
+        entries: list[tuple[int, dict[str, str], tuple[InventoryItem, ...] | None]] = [
+            (g.rows[0], g.values, g.items) for g in groups]
+    else:
+        entries = [(number, values, None) for number, values in read]
+    report.records = len(entries) + len(errors)
+    listings, seen = [], set()
+    for number, values, items in entries:
         try:
-            return datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)), tzinfo=UTC)
-        except ValueError:
-            return None
-    return None
+            record = compose_record(values, context, items)
+            record.record_id = record.record_id or _record_id(record)
+            if record.record_id in seen:
+                raise InvalidListing(f"duplicate of an earlier row ({record.title})")
+            listing = _assemble(record, items, source, now)
+        except InvalidListing as exc:
+            errors.append((number, f"{exc} ({short[number]})" if number in short else str(exc)))
+            continue
+        seen.add(record.record_id)
+        listings.append(listing)
+    report.invalid = len(errors)
+    report.errors = [f"{unit} {number}: {message}" for number, message in sorted(errors)]
+    return ParseResult(listings, report)
 
 
-def _map_columns(header: list[str], report: ParseReport) -> dict[int, str]:
-    mapping: dict[int, str] = {}
-    for position, column in enumerate(header):
-        field = _ALIAS_TO_FIELD.get(_key(column))
-        if field and field not in mapping.values():
-            mapping[position] = field
-            report.mapped_fields[column] = field
-        elif _key(column) not in _ROW_NUMBER_COLUMNS:
-            report.unmapped_fields.append(column)
-    if "title" not in mapping.values():
-        raise ParseError(f"no name column among {header!r} (expected one of "
-                         f"{', '.join(_COLUMN_ALIASES['title'][:4])}, …)")
-    return mapping
-
-
-def _record(values: dict[str, str], header_text: str) -> RawRecord:
-    record_id = values.get("record_id") or hashlib.sha1(
-        f"{values.get('title', '')}|{values.get('address') or values.get('address_lot', '')}"
-        .encode()).hexdigest()[:16]
-    return RawRecord(
-        record_id=record_id, title=values.get("title"), description=values.get("description"),
-        address=values.get("address"), address_lot=values.get("address_lot"),
-        lat=values.get("lat"), lon=values.get("lon"), phones=values.get("phones"),
-        homepage=values.get("homepage"), hours=values.get("hours"),
-        hours_days=values.get("hours_days"), hours_opens=values.get("hours_opens"),
-        hours_closes=values.get("hours_closes"), fee=values.get("fee"),
-        loan_period=values.get("loan_period"), capacity=values.get("capacity"),
-        items=values.get("items"),
-        # Without a category column, the header names say what the file lists ("공구대여소").
-        category_label=values.get("category_label") or header_text,
-        provider_name=values.get("provider_name"), tags=[values.get("tags") or ""],
-        updated_at=_date(values.get("updated_at")),
-    )
-
-
-def parse_csv(body: bytes, source: Source, now: datetime | None = None) -> ParseResult:
-    """Parse a CSV document (header row first). Raises ParseError when the file has no
-    header with a name column, or no rows at all; bad rows are skipped and counted."""
-    now = now or datetime.now(UTC)
-    text = decode_bytes(body)
-    if "\x00" in text:
-        raise ParseError("binary data, not a CSV file")
+def _csv_rows(text: str) -> Iterator[NumberedRow]:
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], ",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = csv.reader(io.StringIO(text), dialect)
-    header = next(rows, None)
-    if not header or not any(h.strip() for h in header):
-        raise ParseError("empty CSV file: no header row")
-    report = ParseReport()
-    mapping = _map_columns([h.strip() for h in header], report)
-    header_text = " ".join(header)
-    listings, seen = [], set()
-    for line_number, row in enumerate(rows, start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        report.records += 1
-        values = {field: row[pos].strip() for pos, field in mapping.items()
-                  if pos < len(row) and row[pos].strip()}
-        try:
-            if len(row) > len(header) + 1:
-                raise InvalidListing(f"{len(row)} cells for {len(header)} columns")
-            record = _record(values, header_text)
-            if record.record_id in seen:
-                raise InvalidListing(f"duplicate of an earlier row ({record.title})")
-            listing = assemble_listing(record, source, now)
-        except InvalidListing as exc:
-            report.invalid += 1
-            report.errors.append(f"line {line_number}: {exc}")
-            continue
-        seen.add(record.record_id)
-        listings.append(listing)
-    if report.records == 0:
-        raise ParseError("the CSV file has a header but no rows")
-    return ParseResult(listings, report)
+    reader = csv.reader(io.StringIO(text), dialect)
+    number = 0
+    try:
+        for number, row in enumerate(reader, start=1):  # noqa: B007 (read after the loop)
+            yield number, row
+    except csv.Error as exc:
+        raise ParseError(f"line {number + 1}: unreadable CSV: {exc}") from exc
+
+
+def parse_csv(body: bytes, source: Source, now: datetime | None = None) -> ParseResult:
+    """Parse a CSV document (a header row, maybe under title rows, then data rows).
+
+    Raises ParseError when the bytes are not CSV, the file has no header with a name
+    column, or no rows at all; bad rows are skipped and counted in the report.
+    """
+    now = now or datetime.now(UTC)
+    if body.startswith(b"PK\x03\x04"):
+        raise ParseError("a ZIP archive (an XLSX workbook?), not a CSV file")
+    text = decode_bytes(body)
+    if "\x00" in text:
+        raise ParseError("binary data, not a CSV file")
+    return listings_from_rows(_csv_rows(re.sub(r"\r\n?", "\n", text)), source, now)

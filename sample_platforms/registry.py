@@ -10,6 +10,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from sample_platforms import company_site_platform as borrow_camp
+from sample_platforms import district_site_platform as seongdong
+from sample_platforms import generic_api_platform as regional_apis
+from sample_platforms import gongyunuri_platform as gongyunuri
+from sample_platforms import inventory_platform as songpa
+from sample_platforms import json_feed_platform as shareit
+from sample_platforms import seoul_openapi_platform as seoul_yeyak
 from sample_platforms.content import FEED_PATH, TOOLS_PATH, Document, bundled_document
 
 __all__ = ["PLATFORMS", "Handler", "Platform", "SampleRequest", "SourceDefinition"]
@@ -67,4 +74,19 @@ PLATFORMS: list[Platform] = [
              lambda: {TOOLS_PATH: bundled_document(
                  "mapo_tool_rental.csv", "text/csv; charset=cp949", "2026-10-15")},
              _mapo_tools_sources),
+    Platform("seongdong-share", dict, seongdong.district_site_sources,
+             {seongdong.SITE_PREFIX: seongdong.answer_district_site}),
+    Platform("gongyunuri", dict, gongyunuri.gongyunuri_sources,
+             {gongyunuri.API_PREFIX: gongyunuri.answer_gongyunuri},
+             secrets=gongyunuri.GONGYUNURI_SAMPLE_SECRETS),
+    Platform("songpa-tools", songpa.inventory_documents, songpa.inventory_sources),
+    Platform("shareit", shareit.json_feed_documents, shareit.json_feed_sources),
+    Platform("seoul-yeyak", dict, seoul_yeyak.seoul_openapi_sources,
+             {seoul_yeyak.SEOUL_OPENAPI_PREFIX: seoul_yeyak.answer_seoul_openapi},
+             secrets=seoul_yeyak.SEOUL_SAMPLE_SECRETS),
+    Platform("regional-apis", dict, regional_apis.generic_api_sources,
+             {regional_apis.BUSAN_PATH: regional_apis.answer_busan_facilities,
+              regional_apis.ULSAN_PATH: regional_apis.answer_ulsan_facilities},
+             secrets=regional_apis.GENERIC_API_SAMPLE_SECRETS),
+    Platform("borrow-camp", borrow_camp.company_site_documents, borrow_camp.company_site_sources),
 ]

@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from crawlers import FetchContext, FetchError, FetchLimits, fetch_source
+from crawlers import FetchContext, FetchError, FetchLimits, HostBudget, RobotsCache, fetch_source
 from index import Catalog, RemovalPolicy, RunRecord, SearchIndex
 from normalizer import Listing, NormalizeError, ParseReport, Source, parse_document
 
@@ -45,6 +45,10 @@ class RefreshDeps:
     # Runs fetch and parse in parallel, but apply to the catalog and the index one at a
     # time, so the index sees catalog changes in order.
     apply_lock: threading.Lock = field(default_factory=threading.Lock)
+    # Politeness shared by every source and run: the per-host budget and robots.txt
+    # cache (None: not enforced, as in tests that talk to one loopback server).
+    budget: HostBudget | None = None
+    robots: RobotsCache | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +86,7 @@ def refresh_source(source: Source, deps: RefreshDeps) -> RefreshOutcome:
     state = deps.catalog.fetch_state(source.id)
     try:
         context = FetchContext(deps.client, deps.limits, state.etag, state.last_modified,
-                               deps.secrets)
+                               deps.secrets, budget=deps.budget, robots=deps.robots)
         fetched = fetch_source(source, context)
     except FetchError as exc:
         return _fail(source, deps, started, "fetch", str(exc),

@@ -98,8 +98,11 @@ def format_report(preview: Preview, out: TextIO = sys.stderr) -> None:
         lines.append("quality issues: " + ", ".join(f"{k} ×{v}" for k, v in
                                                     sorted(issues.items(), key=lambda i: -i[1])))
     if report.mapped_fields:
-        lines.append("mapped fields: " + ", ".join(f"{k} → {v}" for k, v in
-                                                   report.mapped_fields.items()))
+        lines.append("mapped fields: " + ", ".join(
+            f"{k} → {v}" + (f" ({report.mapping_confidence[k]:.1f})"
+                            if k in report.mapping_confidence else "")
+            for k, v in report.mapped_fields.items()))
+    lines.extend(f"note: {note}" for note in report.notes)
     if report.unmapped_fields:
         lines.append("unmapped fields: " + ", ".join(report.unmapped_fields))
     lines.extend(f"error: {e}" for e in report.errors[:20])

@@ -10,7 +10,7 @@ from contextlib import contextmanager, nullcontext
 
 import uvicorn
 
-from crawlers import make_client
+from crawlers import HostBudget, RobotsCache, make_client
 from hub_site import create_app
 from index import Catalog
 from sharehub.crawl import crawl_with_progress, print_runs, register_sources
@@ -28,7 +28,8 @@ log = logging.getLogger("sharehub.runtime")
 @contextmanager
 def open_deps(settings: Settings, config: ScheduleConfig,
               sample_secrets: Mapping[str, str] | None = None) -> Iterator[RefreshDeps]:
-    """The writable catalog, the index and an HTTP client, closed on exit. API keys come
+    """The writable catalog, the index, an HTTP client and the politeness objects every
+    source shares (per-host budget, robots.txt cache), closed on exit. API keys come
     from the environment; `sample_secrets` (the demo's) fill the ones that are unset."""
     limits = settings.fetch_limits(allow_private=config.allow_private_networks)
     catalog = open_catalog(settings)
@@ -38,7 +39,11 @@ def open_deps(settings: Settings, config: ScheduleConfig,
             yield RefreshDeps(catalog, index, client, limits,
                               secrets={**(sample_secrets or {}),
                                        **read_secrets(s.key_env for s in config.sources)},
-                              removal=settings.removal_policy())
+                              removal=settings.removal_policy(),
+                              budget=HostBudget(
+                                  max_concurrent=settings.crawl_host_max_concurrent,
+                                  min_delay_s=settings.crawl_host_min_delay_s),
+                              robots=RobotsCache())
         finally:
             index.close()
             catalog.close()
@@ -61,6 +66,8 @@ def run_hub(settings: Settings, config: ScheduleConfig, *, crawl_first: bool,
     with platforms_cm as platforms:
         if platforms is not None:
             config = demo_config(platforms.sources())
+            # Our own simulators on loopback: no need to pace requests to them.
+            settings = settings.model_copy(update={"crawl_host_min_delay_s": 0.0})
             print(f"sample platforms on {platforms.base_url}", file=sys.stderr)
         secrets = platforms.secrets() if platforms is not None else None
         with open_deps(settings, config, secrets) as deps:

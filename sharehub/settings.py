@@ -33,6 +33,23 @@ class Settings(BaseSettings):
     crawl_max_body_bytes: int = Field(15 * 1024 * 1024,
                                       description="Largest body accepted from a platform.")
     crawl_max_redirects: int = Field(5, description="Most redirects followed per request.")
+    crawl_max_decoded_bytes: int = Field(
+        15 * 1024 * 1024, ge=1,
+        description="Largest body accepted after gzip/deflate/br decompression, enforced "
+                    "while decompressing.")
+    crawl_max_retries: int = Field(
+        2, ge=0, description="Retries of a transient failure (timeout, connection error, "
+                             "408, 429, 5xx) within one fetch.")
+    crawl_retry_max_wait_s: float = Field(
+        10.0, ge=0, description="Longest wait within a fetch (Retry-After, backoff, host "
+                                "delay); a longer one fails the fetch with a retry time.")
+    crawl_retry_backoff_s: float = Field(
+        1.0, ge=0, description="First backoff ceiling; doubles per retry, with full jitter.")
+    crawl_host_max_concurrent: int = Field(
+        2, ge=1, description="Most requests in flight to one host, across all its sources.")
+    crawl_host_min_delay_s: float = Field(
+        1.0, ge=0, description="Least time between request starts to one host (a robots.txt "
+                               "Crawl-delay can raise it).")
     crawl_contact_url: str = Field("https://github.com/sharehub/sharehub",
                                    description="Contact URL sent in the User-Agent.")
     index_backend: str = Field("tantivy", description="Search backend: tantivy (embedded).")
@@ -71,6 +88,10 @@ class Settings(BaseSettings):
             total_timeout_s=self.crawl_total_timeout_s,
             max_body_bytes=self.crawl_max_body_bytes,
             max_redirects=self.crawl_max_redirects,
+            max_decoded_bytes=self.crawl_max_decoded_bytes,
+            max_retries=self.crawl_max_retries,
+            max_retry_wait_s=self.crawl_retry_max_wait_s,
+            backoff_base_s=self.crawl_retry_backoff_s,
             allow_private_networks=self.allow_private_networks or allow_private,
             user_agent=f"sharehub/0.1 (+{self.crawl_contact_url})",
         )

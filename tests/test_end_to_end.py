@@ -17,7 +17,9 @@ from sharehub.settings import Settings
 
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory):
-    settings = Settings(data_dir=tmp_path_factory.mktemp("data"))
+    # The sample platforms share one loopback host here; pacing them would only slow
+    # the test (politeness has its own tests in test_host_budget.py).
+    settings = Settings(data_dir=tmp_path_factory.mktemp("data"), crawl_host_min_delay_s=0)
     with SamplePlatforms(host="127.0.0.1", port=0) as platforms:
         config = demo_config(sample_sources(platforms.base_url))
         with open_deps(settings, config, platforms.secrets()) as deps:

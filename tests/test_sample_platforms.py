@@ -304,12 +304,14 @@ def test_stop_closes_the_port() -> None:
         pass
 
 
-def test_sample_sources_describe_both_platforms(platforms: SamplePlatforms) -> None:
+def test_sample_sources_describe_the_feed_and_file_platforms(
+        platforms: SamplePlatforms) -> None:
     sources = sample_sources(platforms.base_url + "/")
-    assert [s["id"] for s in sources] == ["modu-spaces", "mapo-tools"]
+    assert [s["id"] for s in sources][:2] == ["modu-spaces", "mapo-tools"]
+    assert len({s["id"] for s in sources}) == len(sources)
     keys = {"id", "name", "kind", "url", "provider_type", "district_code", "default_category"}
-    assert all(set(s) == keys for s in sources)
-    spaces, tools = sources
+    assert all(set(s) >= keys for s in sources)
+    spaces, tools = sources[:2]
     assert (spaces["name"], spaces["kind"], spaces["provider_type"]) == ("모두의공간", "rss",
                                                                         "company")
     assert spaces["district_code"] is None
@@ -326,7 +328,7 @@ def test_sample_sources_describe_both_platforms(platforms: SamplePlatforms) -> N
 def test_the_two_platforms_publish_30_listings_or_more(platforms: SamplePlatforms,
                                                        client: httpx.Client) -> None:
     counts = {}
-    for source in platforms.sources():
+    for source in platforms.sources()[:2]:
         response = client.get(str(source["url"]))
         assert response.status_code == 200
         if source["kind"] == "rss":
@@ -342,7 +344,7 @@ def test_the_hub_normalizer_reads_every_sample_listing(platforms: SamplePlatform
     import normalizer
     now = datetime(2026, 11, 20, tzinfo=UTC)
     total = 0
-    for definition in platforms.sources():
+    for definition in platforms.sources()[:2]:  # the document kinds; APIs: test_pipeline
         source = normalizer.Source(**definition)
         result = normalizer.parse_document(client.get(source.url).content, source, now)
         assert result.report.invalid == 0, result.report.errors
