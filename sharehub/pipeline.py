@@ -69,12 +69,15 @@ def _fail(source: Source, deps: RefreshDeps, started: datetime, stage: str,
 
 
 def _fetch_log(url: str, status: int | None, size: int, started: float,
-               error: str | None = None) -> list[dict[str, Any]]:
-    """What the run report shows per fetch: URL, status, bytes and duration."""
+               error: FetchError | None = None) -> list[dict[str, Any]]:
+    """What the run report shows per fetch: URL, status, bytes and duration, and for a
+    failure its message and how long the platform asked us to wait (Retry-After)."""
     entry: dict[str, Any] = {"url": url, "status": status, "bytes": size,
                              "ms": round((time.monotonic() - started) * 1000)}
-    if error:
-        entry["error"] = error
+    if error is not None:
+        entry["error"] = str(error)
+        if error.retry_after_s is not None:
+            entry["retry_after_s"] = error.retry_after_s
     return [entry]
 
 
@@ -91,7 +94,7 @@ def refresh_source(source: Source, deps: RefreshDeps) -> RefreshOutcome:
     except FetchError as exc:
         return _fail(source, deps, started, "fetch", str(exc),
                      _fetch_log(source.url, getattr(exc, "status_code", None), 0,
-                                clock_start, str(exc)))
+                                clock_start, exc))
     fetches = _fetch_log(fetched.final_url, fetched.status, len(fetched.body), clock_start)
     if fetched.not_modified:
         run = deps.catalog.record_unchanged(source.id, started_at=started,
