@@ -55,7 +55,7 @@ def home_index(hub: HubData, t: Translator, urls: Urls) -> HomePage:
     now = hub.clock()
     tiles = []
     for code in hub.taxonomy.categories:
-        count = hub.search(SearchQuery(category=code, limit=1)).total
+        count = hub.search(SearchQuery(categories=(code,), limit=1)).total
         if count:
             tiles.append(CategoryTile(code, hub.taxonomy.label(code, t.lang), count,
                                       urls.search(SearchParams(category=code))))

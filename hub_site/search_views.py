@@ -95,8 +95,9 @@ def search_results(hub: HubData, params: SearchParams, ctx: CardContext) -> Sear
     """Run the search for `params` and build the page (cards, paging, filter chips)."""
     size = hub.page_size
     results = hub.search(SearchQuery(
-        text=params.q, kind=params.kind, category=params.category,
-        district_code=params.district, source_id=params.source, free=params.free,
+        text=params.q, kinds=_one(params.kind), categories=_one(params.category),
+        district_codes=_one(params.district), source_ids=_one(params.source),
+        free=params.free,
         offset=(params.page - 1) * size, limit=size))
     listings = [hit.listing for hit in results.hits]
     page_count = min(max(1, -(-results.total // size)), MAX_PAGE)
@@ -116,3 +117,7 @@ def search_results(hub: HubData, params: SearchParams, ctx: CardContext) -> Sear
         active_filters=_active_filters(params, listings, ctx),
         show_all_url=urls.search(),
     )
+
+
+def _one(value: str | None) -> tuple[str, ...]:
+    return (value,) if value else ()

@@ -215,13 +215,13 @@ class TantivyIndex:
         clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
         if text := self._text_query(query.text):
             clauses.append((tantivy.Occur.Must, text))
-        filters = {"kind": query.kind, "category": query.category,
-                   "district": query.district_code, "source": query.source_id,
-                   "free": None if query.free is None else _free_value(query.free)}
-        for field, value in filters.items():
-            if value is not None:
-                clauses.append((tantivy.Occur.Must,
-                                tantivy.Query.term_query(self._schema, field, value)))
+        filters = {"kind": query.kinds, "category": query.categories,
+                   "district": query.district_codes, "source": query.source_ids,
+                   "free": () if query.free is None else (_free_value(query.free),)}
+        for field, values in filters.items():
+            if values:  # checkboxes of one facet: any of them
+                clauses.append((tantivy.Occur.Must, tantivy.Query.term_set_query(
+                    self._schema, field, list(values))))
         return tantivy.Query.boolean_query(clauses) if clauses else tantivy.Query.all_query()
 
     def search(self, query: SearchQuery) -> SearchResults:
@@ -247,6 +247,16 @@ class TantivyIndex:
         if not result.hits:
             return None
         return Listing.model_validate_json(searcher.doc(result.hits[0][1])["doc"][0])
+
+    def coverage(self) -> dict[tuple[str, str], int]:
+        """Listing counts by (district_code, category); "none" for no district."""
+        searcher = self._live().searcher()
+        answer = searcher.aggregate(tantivy.Query.all_query(), {"districts": {
+            "terms": {"field": "district", "size": 1000},
+            "aggs": {"categories": {"terms": {"field": "category", "size": 200}}}}})
+        return {(district["key"], category["key"]): int(category["doc_count"])
+                for district in answer["districts"]["buckets"]
+                for category in district["categories"]["buckets"]}
 
     def count(self) -> int:
         return int(self._live().searcher().num_docs)

@@ -104,14 +104,14 @@ def test_index_behind_the_catalog_is_rebuilt(world):
 def test_a_feed_that_suddenly_lists_nothing_is_quarantined(world, platforms):
     config, deps = world
     crawl_sources(config.sources, deps)
-    before = deps.index.search(SearchQuery(source_id="modu-spaces")).total
+    before = deps.index.search(SearchQuery(source_ids=("modu-spaces",))).total
     platforms.set_body("/company/feed.xml",
                        '<?xml version="1.0"?><rss version="2.0"><channel><title>모두의공간'
                        "</title></channel></rss>", content_type="application/rss+xml")
     outcome = refresh_source(_source(config, "modu-spaces"), deps)
     assert outcome.run.status == "quarantined"
     assert "returned no listings" in outcome.run.error
-    assert deps.index.search(SearchQuery(source_id="modu-spaces")).total == before
+    assert deps.index.search(SearchQuery(source_ids=("modu-spaces",))).total == before
 
 
 def test_run_report_records_each_fetch(world):

@@ -59,11 +59,18 @@ def test_hostile_text_is_a_plain_search(index, text):
 
 
 def test_filters(index):
-    assert _titles(index, district_code="11680") == {"역삼 8인 회의실 '숲'"}
-    assert _titles(index, kind="item", free=True) == {"캠핑텐트 대여", "공덕동 공구대여소",
-                                                      "작은 책방 나눔"}
-    assert _titles(index, source_id="modu-spaces") == {"역삼 8인 회의실 '숲'"}
-    assert _titles(index, text="대여", category="item.camping") == {"캠핑텐트 대여"}
+    assert _titles(index, district_codes=("11680",)) == {"역삼 8인 회의실 '숲'"}
+    assert _titles(index, kinds=("item",), free=True) == {"캠핑텐트 대여", "공덕동 공구대여소",
+                                                          "작은 책방 나눔"}
+    assert _titles(index, source_ids=("modu-spaces",)) == {"역삼 8인 회의실 '숲'"}
+    assert _titles(index, text="대여", categories=("item.camping",)) == {"캠핑텐트 대여"}
+    assert _titles(index, district_codes=("11680", "11110")) == {"역삼 8인 회의실 '숲'",
+                                                                 "작은 책방 나눔"}
+
+
+def test_coverage_counts_district_by_category(index):
+    assert index.coverage() == {("11440", "item.camping"): 1, ("11440", "item.tools"): 1,
+                                ("11680", "space.meeting_room"): 1, ("11110", "item.books"): 1}
 
 
 def test_paging_and_totals(index):
