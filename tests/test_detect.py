@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 from normalizer import ParseError, detect_kind
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURE_SOURCES, FIXTURES
 
 DESCRIBED = {"json_api", "xml_api"}  # kinds that need the operator's field description
-CASES = sorted(p for p in FIXTURES.glob("*/*") if not p.name.endswith(".expected.json"))
+CASES = sorted(p for kind in FIXTURE_SOURCES for p in (FIXTURES / kind).glob("*")
+               if not p.name.endswith(".expected.json"))
 
 
 @pytest.mark.parametrize("path", CASES, ids=[f"{p.parent.name}/{p.name}" for p in CASES])
