@@ -31,8 +31,10 @@ typecheck: $(STAMP)
 
 check: lint typecheck test
 
-bench: $(STAMP)  ## benchmarks with side-by-side baselines → bench/REPORT.md
-	$(PY) -m bench
+bench: $(STAMP)  ## benchmarks with side-by-side baselines → bench/REPORT.md (a few minutes)
+	$(PY) -m bench index
+	$(PY) -m bench crawl
+	$(PY) -m bench.normalize_bench
 
 schema: $(STAMP)  ## regenerate schema/listing.schema.json from the Listing model
 	$(PY) -m normalizer.schema_export

@@ -1,9 +1,22 @@
-"""A scaled sample world for the crawl benchmark: many platforms on several loopback hosts.
+"""A scaled sample world for the crawl benchmark: a city's platforms, each on its own host.
 
-Each platform serves a feed (RSS, like the company sample) or a CP949 CSV (like the district
-sample) of `listings_per_platform` listings built from the bundled sample data, with strong
-ETags (a re-crawl gets 304s) and a fixed response latency standing in for the network and
-the platform's own server time.
+Shape, chosen to look like a real city (DESIGN.md: ~300 platforms, mostly on different
+hosts, so the per-host politeness budget rarely binds):
+
+- `platforms` platforms, each on its own loopback address (127.1.x.y), except that every
+  `shared_host_every`-th platform shares the previous one's host (a portal hosting two
+  districts' files): the per-host budget then spaces those two by `crawl_host_min_delay_s`.
+- Formats in turn: a district's CP949 open-data CSV, a company's RSS 2.0 feed, a company's
+  JSON Feed (`bench/world_content.py` grows them from the real-format samples).
+- robots.txt on every host (`User-agent: *` with one Disallow, no Crawl-delay), except
+  every `robots_missing_every`-th host, which answers 404 as many small sites do.
+- Latency: every answer (robots.txt, 200, 304, 404) waits before its first byte for the
+  platform's latency, fixed per platform and spread evenly over `latency_ms` (default
+  50–100 ms): a few ms of round trip inside Korea plus the time a small CMS or a
+  data-portal server takes to answer. The body then goes at loopback speed.
+- Validators: a strong ETag and a Last-Modified per document; `If-None-Match` gets a 304.
+  `revise(every)` changes one record of every `every`-th platform, so a re-crawl sees
+  mostly 304s and a few changed documents, as an hourly re-crawl would.
 """
 
 from __future__ import annotations
@@ -11,73 +24,111 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from xml.sax.saxutils import escape
+
+from bench.world_content import KINDS, build_document, content_type_of
 
 __all__ = ["World", "WorldPlatform"]
 
-_DISTRICTS = ["강남구", "마포구", "성북구", "종로구", "서초구", "용산구", "성동구", "관악구",
-              "노원구", "송파구"]
-_CSV_HEADER = "공구대여소,소재지도로명주소,전화번호,비치공구류,운영시간,대여료,대여기간,위도,경도\n"
+_ROBOTS = b"User-agent: *\nDisallow: /admin/\n"
+_PATHS = {"rss": "feed.xml", "csv": "tools.csv", "json_feed": "feed.json"}
 
 
 @dataclass(frozen=True, slots=True)
 class WorldPlatform:
     id: str
-    kind: str  # rss | csv
+    kind: str  # csv | rss | json_feed
     host: str
     path: str
+    latency_s: float
 
 
-def _rss(platform_id: str, n: int) -> bytes:
-    items = []
-    for i in range(n):
-        district = _DISTRICTS[i % len(_DISTRICTS)]
-        items.append(
-            f"<item><title>{platform_id} 회의실 {i}</title>"
-            f"<link>https://example.kr/{platform_id}/{i}</link>"
-            f"<guid isPermaLink=\"false\">{platform_id}-{i}</guid><category>회의실</category>"
-            "<description>" + escape(
-                f"<p>빔프로젝터와 화이트보드가 있는 회의실 {i}</p>위치: 서울특별시 {district} "
-                f"테헤란로 {i}<br/>이용요금: 시간당 {(i % 5 + 1) * 5000:,}원<br/>"
-                f"운영시간: 평일 09:00~22:00<br/>수용인원: 최대 {i % 12 + 2}명<br/>"
-                f"문의: 02-555-{i % 10000:04d}") + "</description></item>")
-    return ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel>"
-            f"<title>{platform_id}</title><link>https://example.kr/</link>"
-            + "".join(items) + "</channel></rss>").encode()
+@dataclass(frozen=True, slots=True)
+class _Document:
+    body: bytes
+    content_type: str
+    etag: str
+    last_modified: str
+    latency_s: float
 
 
-def _csv(platform_id: str, n: int) -> bytes:
-    rows = [_CSV_HEADER]
-    for i in range(n):
-        district = _DISTRICTS[i % len(_DISTRICTS)]
-        rows.append(f"{platform_id} {i}동주민센터,서울특별시 {district} 동작대로 {i},"
-                    f"02-3153-{i % 10000:04d},전동드릴+망치+캠핑텐트,월~금 09:00~18:00,무료,"
-                    f"2박3일,37.5{i % 90:02d},126.9{i % 90:02d}\n")
-    return "".join(rows).encode("cp949")
+def _document(body: bytes, content_type: str, latency_s: float) -> _Document:
+    return _Document(body, content_type, '"' + hashlib.sha256(body).hexdigest()[:32] + '"',
+                     formatdate(time.time(), usegmt=True), latency_s)
+
+
+def _host(n: int) -> str:
+    return f"127.1.{n // 250}.{n % 250 + 1}"
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a crawler closing its pool at the end is not an error worth a traceback
 
 
 class World:
-    """`platforms` platforms spread over `hosts` loopback addresses (127.0.1.x)."""
+    """The world's servers, started on entering and stopped on exit. `requests` counts
+    every request by answer status."""
 
-    def __init__(self, platforms: int = 200, listings_per_platform: int = 100,
-                 hosts: int = 20, latency_s: float = 0.05) -> None:
-        self.latency_s = latency_s
-        self.platforms = [
-            WorldPlatform(f"p{n:03d}", "rss" if n % 2 else "csv", f"127.0.1.{n % hosts + 1}",
-                          f"/p{n:03d}/{'feed.xml' if n % 2 else 'list.csv'}")
-            for n in range(platforms)]
-        self._bodies = {p.path: (_rss(p.id, listings_per_platform) if p.kind == "rss"
-                                 else _csv(p.id, listings_per_platform))
-                        for p in self.platforms}
+    def __init__(self, platforms: int = 200, listings_per_platform: int = 100, *,
+                 latency_ms: tuple[float, float] = (50.0, 100.0), shared_host_every: int = 10,
+                 robots_missing_every: int = 4) -> None:
+        low, high = latency_ms
+        self.listings_per_platform = listings_per_platform
+        self.platforms: list[WorldPlatform] = []
+        host_n = -1
+        for n in range(platforms):
+            if not (shared_host_every and n % shared_host_every == shared_host_every - 1
+                    and host_n >= 0):
+                host_n += 1
+            kind = KINDS[n % len(KINDS)]
+            latency = low + (high - low) * ((n * 37) % 101) / 100
+            self.platforms.append(WorldPlatform(f"p{n:03d}", kind, _host(host_n),
+                                                f"/{n:03d}/{_PATHS[kind]}", latency / 1000))
+        self.hosts = list(dict.fromkeys(p.host for p in self.platforms))
+        self._documents: dict[tuple[str, str], _Document] = {}
+        for p in self.platforms:
+            self._publish(p, 0)
+        self.robots_hosts = 0
+        for position, host in enumerate(self.hosts):
+            if not (robots_missing_every and position % robots_missing_every == 0):
+                self.robots_hosts += 1
+                latency = min(p.latency_s for p in self.platforms if p.host == host)
+                self._documents[(host, "/robots.txt")] = _document(_ROBOTS, "text/plain",
+                                                                   latency)
         self._servers: dict[str, ThreadingHTTPServer] = {}
-        self.requests = 0
-        self._count_lock = threading.Lock()
+        self._lock = threading.Lock()
+        self.requests: dict[int, int] = {}
+
+    @property
+    def listings(self) -> int:
+        return len(self.platforms) * self.listings_per_platform
+
+    def _publish(self, platform: WorldPlatform, revision: int) -> None:
+        body = build_document(platform.kind, platform.id, self.listings_per_platform, revision)
+        self._documents[(platform.host, platform.path)] = _document(
+            body, content_type_of(platform.kind), platform.latency_s)
+
+    def revise(self, every: int) -> list[WorldPlatform]:
+        """Change one record of every `every`-th platform (new body, new ETag); returns
+        the platforms that changed."""
+        changed = self.platforms[::every] if every else []
+        for platform in changed:
+            self._publish(platform, 1)
+        return changed
 
     def url(self, platform: WorldPlatform) -> str:
         port = self._servers[platform.host].server_address[1]
         return f"http://{platform.host}:{port}{platform.path}"
+
+    def _count(self, status: int) -> None:
+        with self._lock:
+            self.requests[status] = self.requests.get(status, 0) + 1
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         world = self
@@ -86,24 +137,24 @@ class World:
             protocol_version = "HTTP/1.1"
 
             def do_GET(self) -> None:
-                with world._count_lock:
-                    world.requests += 1
-                time.sleep(world.latency_s)
-                body = world._bodies.get(self.path.split("?")[0])
-                if body is None:
-                    self.send_error(404)
-                    return
-                etag = '"' + hashlib.sha1(body).hexdigest() + '"'
-                if self.headers.get("If-None-Match") == etag:
-                    self.send_response(304)
-                    self.send_header("ETag", etag)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-                self.send_response(200)
-                self.send_header("ETag", etag)
-                self.send_header("Content-Type", "application/rss+xml" if
-                                 self.path.endswith(".xml") else "text/csv; charset=cp949")
+                host = self.headers.get("Host", "").rsplit(":", 1)[0]
+                document = world._documents.get((host, self.path.split("?")[0]))
+                time.sleep(document.latency_s if document else 0.05)
+                if document is None:
+                    self._answer(404, b"not found", {"Content-Type": "text/plain"})
+                elif self.headers.get("If-None-Match") == document.etag:
+                    self._answer(304, b"", {"ETag": document.etag,
+                                            "Last-Modified": document.last_modified})
+                else:
+                    self._answer(200, document.body, {
+                        "Content-Type": document.content_type, "ETag": document.etag,
+                        "Last-Modified": document.last_modified})
+
+            def _answer(self, status: int, body: bytes, headers: dict[str, str]) -> None:
+                world._count(status)
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
@@ -115,14 +166,18 @@ class World:
 
     def __enter__(self) -> World:
         handler = self._handler()
-        for host in sorted({p.host for p in self.platforms}):
-            server = ThreadingHTTPServer((host, 0), handler)
-            server.daemon_threads = True
+        for host in self.hosts:
+            server = _QuietServer((host, 0), handler)
             threading.Thread(target=server.serve_forever, daemon=True).start()
             self._servers[host] = server
         return self
 
     def __exit__(self, *exc: object) -> None:
-        for server in self._servers.values():
-            server.shutdown()
-            server.server_close()
+        # In parallel: each shutdown waits up to a poll interval for its loop to stop.
+        with ThreadPoolExecutor(max_workers=32) as pool:
+            list(pool.map(_stop, self._servers.values()))
+
+
+def _stop(server: ThreadingHTTPServer) -> None:
+    server.shutdown()
+    server.server_close()

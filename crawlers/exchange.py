@@ -128,10 +128,11 @@ def _send_once(client: httpx.Client, request: Request, limits: FetchLimits, dead
 
 
 def send_with_retries(client: httpx.Client, request: Request, limits: FetchLimits, *,
-                      host: str, budget: HostBudget, deadline: float,
-                      rule: BodyRule) -> FetchResult | Redirect:
+                      host: str, budget: HostBudget, deadline: float, rule: BodyRule,
+                      paced: bool = True) -> FetchResult | Redirect:
     """Send `request` within `host`'s budget, retrying transient failures while the wait
-    is at most `limits.max_retry_wait_s` and time is left before `deadline`.
+    is at most `limits.max_retry_wait_s` and time is left before `deadline`. An unpaced
+    request (robots.txt) does not delay the host's next request (HostBudget.slot).
 
     Returns the document (or not-modified result) or the redirect to follow. Raises
     FetchError subclasses; a transient one that is not retried carries `retry_after_s`.
@@ -143,7 +144,7 @@ def send_with_retries(client: httpx.Client, request: Request, limits: FetchLimit
             # Queueing behind our own requests to the host may take the whole time left;
             # waiting for the host's pacing only as long as a retry may wait.
             with budget.slot(host, max_wait_s=min(limits.max_retry_wait_s, left),
-                             max_queue_s=left):
+                             max_queue_s=left, paced=paced):
                 return _send_once(client, request, limits, deadline, rule)
         except _Transient as transient:
             wait = transient.wait_s

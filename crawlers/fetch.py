@@ -66,10 +66,13 @@ def _host_of(url: str) -> str:
 def _load_robots(robots_url: str, client: httpx.Client, limits: FetchLimits,
                  budget: HostBudget) -> RobotsAnswer:
     """GET robots.txt for the cache: the status and up to 500 KiB (+1 byte, so the
-    parser knows it was cut). An SSRF refusal or a busy host is raised, not cached."""
+    parser knows it was cut). An SSRF refusal or a busy host is raised, not cached.
+    Unpaced: the host's first document need not wait a whole minimum delay after it
+    (a Crawl-delay it announces does count from it)."""
     try:
         result = _fetch(Request("GET", robots_url), client, limits, budget=budget,
-                        robots=None, rule=BodyRule(MAX_ROBOTS_BYTES + 1, truncate=True))
+                        robots=None, rule=BodyRule(MAX_ROBOTS_BYTES + 1, truncate=True),
+                        paced=False)
     except HTTPStatusError as exc:
         return RobotsAnswer(exc.status_code, b"", str(exc))
     except TooManyRedirects as exc:
@@ -82,7 +85,8 @@ def _load_robots(robots_url: str, client: httpx.Client, limits: FetchLimits,
 
 
 def _fetch(request: Request, client: httpx.Client, limits: FetchLimits, *,
-           budget: HostBudget, robots: RobotsCache | None, rule: BodyRule) -> FetchResult:
+           budget: HostBudget, robots: RobotsCache | None, rule: BodyRule,
+           paced: bool = True) -> FetchResult:
     deadline = time.monotonic() + limits.total_timeout_s
     last_status = 0
     for _hop in range(limits.max_redirects + 1):
@@ -92,7 +96,7 @@ def _fetch(request: Request, client: httpx.Client, limits: FetchLimits, *,
                 robots_url, client, limits, budget))
             budget.set_crawl_delay(host, rules.crawl_delay_s)
         outcome = send_with_retries(client, request, limits, host=host, budget=budget,
-                                    deadline=deadline, rule=rule)
+                                    deadline=deadline, rule=rule, paced=paced)
         if not isinstance(outcome, Redirect):
             return outcome
         last_status = outcome.status

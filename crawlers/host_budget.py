@@ -2,7 +2,9 @@
 
 Two rules hold for each host: at most `max_concurrent` requests in flight, and request
 starts at least `min_delay_s` apart (raised per host by robots.txt Crawl-delay, and pushed
-out by Retry-After or backoff). A request that would have to wait longer than the caller
+out by Retry-After or backoff). The robots.txt fetch itself is an unpaced request: it does
+not make the host's first document wait `min_delay_s`, but a Crawl-delay it announces
+counts from it. A request that would have to wait longer than the caller
 allows is refused with HostBusy, which carries how long to wait, instead of blocking a
 worker: the scheduler tries the source again later.
 """
@@ -25,6 +27,7 @@ __all__ = ["HostBudget"]
 class _HostState:
     active: int = 0
     next_start: float = float("-inf")
+    last_start: float = float("-inf")
     crawl_delay_s: float = 0.0
     waiting: deque[object] = field(default_factory=deque)  # tickets, in arrival order
 
@@ -56,9 +59,12 @@ class HostBudget:
 
     def set_crawl_delay(self, host: str, seconds: float | None) -> None:
         """Space this host's request starts at least `seconds` apart (robots.txt
-        Crawl-delay); never below the budget's own minimum delay."""
+        Crawl-delay), counting from the last request started (the robots.txt fetch
+        included); never below the budget's own minimum delay."""
         with self._cond:
-            self._state(host).crawl_delay_s = max(seconds or 0.0, 0.0)
+            state = self._state(host)
+            state.crawl_delay_s = max(seconds or 0.0, 0.0)
+            state.next_start = max(state.next_start, state.last_start + state.crawl_delay_s)
 
     def hold_off(self, host: str, seconds: float) -> None:
         """Start no request to `host` for `seconds` from now (Retry-After, backoff)."""
@@ -72,11 +78,13 @@ class HostBudget:
             return max(self._state(host).next_start - self._clock(), 0.0)
 
     @contextmanager
-    def slot(self, host: str, *, max_wait_s: float,
-             max_queue_s: float | None = None) -> Iterator[None]:
+    def slot(self, host: str, *, max_wait_s: float, max_queue_s: float | None = None,
+             paced: bool = True) -> Iterator[None]:
         """Hold one of the host's request slots for the duration of the block, starting
         no earlier than its pacing allows. Callers get slots in arrival order, waiting
-        at most `max_queue_s` (default `max_wait_s`) for one to free up.
+        at most `max_queue_s` (default `max_wait_s`) for one to free up. An unpaced
+        request (robots.txt) waits for its turn like any other but does not delay the
+        next one (only a Crawl-delay set afterwards does, from its start).
 
         Raises HostBusy (with `retry_after_s`) when the start would be more than
         `max_wait_s` away (Crawl-delay, Retry-After), or no slot frees up in time."""
@@ -86,7 +94,8 @@ class HostBudget:
             state.waiting.append(ticket)
             try:
                 wait = self._reserve(host, state, ticket, max_wait_s,
-                                     max_wait_s if max_queue_s is None else max_queue_s)
+                                     max_wait_s if max_queue_s is None else max_queue_s,
+                                     paced)
             finally:
                 state.waiting.remove(ticket)
                 self._cond.notify_all()
@@ -100,7 +109,7 @@ class HostBudget:
                 self._cond.notify_all()
 
     def _reserve(self, host: str, state: _HostState, ticket: object, max_wait_s: float,
-                 max_queue_s: float) -> float:
+                 max_queue_s: float, paced: bool) -> float:
         """Under the lock: wait for our turn and a free slot, then book a start time.
         Returns how long to sleep until that start."""
         give_up = self._clock() + max_queue_s
@@ -117,6 +126,8 @@ class HostBudget:
             raise HostBusy(f"{host}: the next request is allowed in {wait:.0f} s "
                            "(politeness delay)", retry_after_s=wait)
         # Book the start now, so the callers behind us are paced from it.
-        state.next_start = start + max(self.min_delay_s, state.crawl_delay_s)
+        state.last_start = start
+        state.next_start = start + (max(self.min_delay_s, state.crawl_delay_s) if paced
+                                    else state.crawl_delay_s)
         state.active += 1
         return wait

@@ -21,6 +21,7 @@ from typing import Any, ParamSpec, TypeVar
 from index.catalog_types import FetchState, RemovalPolicy, RunChanges, RunRecord, SourceSummary
 from index.errors import CatalogError
 from index.migrations import migrate
+from normalizer.quality import SourceQuality, source_quality
 from normalizer.schema import Listing, Source
 
 __all__ = ["Catalog", "FetchState", "RemovalPolicy", "RunChanges", "RunRecord",
@@ -337,4 +338,13 @@ class Catalog:
     @_locked
     def count_listings(self) -> int:
         return int(self._conn.execute("SELECT count(*) FROM listings").fetchone()[0])
+
+    def quality_by_source(self) -> dict[str, SourceQuality]:
+        """Per source id (sources with listings only): the count, average and lowest
+        quality score of its current listings and how many have each kind of issue."""
+        by_source: dict[str, list[Listing]] = {}
+        for listing in self.iter_listings():
+            by_source.setdefault(listing.source_id, []).append(listing)
+        return {source_id: source_quality(listings)
+                for source_id, listings in sorted(by_source.items())}
 

@@ -18,20 +18,34 @@ import shutil
 import threading
 import time
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import tantivy
 
-from index.analysis import bigram_terms, query_words, unigram_terms
+from index.analysis import bigram_terms, initial_terms, morph_terms, unigram_terms
 from index.errors import SearchBackendError
+from index.korean import shared_morphology
 from index.search_types import SearchHit, SearchQuery, SearchResults
+from index.tantivy_facets import count_facets
+from index.tantivy_fields import RECENCY_FIELD, add_filter_fields, filter_values
+from index.tantivy_filters import filter_queries
+from index.tantivy_geo import DISTANCE_CANDIDATES, circle_query, distances_km, nearest
+from index.tantivy_text_query import build_text_query
+from normalizer.open_now import public_holiday_name
 from normalizer.schema import Listing
 
 __all__ = ["TantivyIndex"]
 
 _WRITER_HEAP = 50_000_000
-_TITLE_BOOST = 3.0
+_REBUILD_HEAP = 200_000_000  # split between the threads; tantivy needs ≥ 15 MB each
+_REBUILD_THREADS = 2
+_MAX_OFFSET = 10_000
+
+
+def _is_public_holiday(day: date) -> bool:
+    return public_holiday_name(day) is not None
 
 
 def _schema() -> tantivy.Schema:
@@ -40,9 +54,9 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("title", tokenizer_name="whitespace")
     builder.add_text_field("body", tokenizer_name="whitespace")
     builder.add_text_field("uni", tokenizer_name="whitespace")
-    for facet in ("kind", "category", "district", "source", "free"):
-        builder.add_text_field(facet, tokenizer_name="raw", fast=True)
-    builder.add_integer_field("seen", fast=True, indexed=True)
+    builder.add_text_field("morph", tokenizer_name="whitespace")  # Kiwi morphemes, stems
+    builder.add_text_field("initials", tokenizer_name="whitespace")  # 초성: ㄱㄱ for 공구
+    add_filter_fields(builder)
     builder.add_bytes_field("doc", stored=True)
     return builder.build()
 
@@ -55,20 +69,17 @@ def _searchable_text(listing: Listing) -> str:
     return " ".join(p for p in parts if p)
 
 
-def _free_value(free: bool | None) -> str:
-    return "unknown" if free is None else ("true" if free else "false")
-
-
 def _document(listing: Listing, category_words: str) -> tantivy.Document:
     body = f"{_searchable_text(listing)} {category_words}"
-    seen = listing.first_seen_at or listing.source_updated_at
+    # Kiwi reads the short fields only (title, category labels, item names, tags): the
+    # description stays with bigrams, which keeps indexing fast (see index/korean.py).
+    morphology = shared_morphology()
+    short = [listing.title, category_words, *(i.name for i in listing.items), *listing.tags]
     return tantivy.Document(
         id=listing.id, title=bigram_terms(listing.title), body=bigram_terms(body),
-        uni=unigram_terms(f"{listing.title} {body}"), kind=listing.kind,
-        category=listing.category, district=listing.location.district_code or "none",
-        source=listing.source_id, free=_free_value(listing.fee.free),
-        seen=int(seen.timestamp()) if seen else 0,
-        doc=listing.model_dump_json().encode())
+        uni=unigram_terms(f"{listing.title} {body}"), morph=morph_terms(short, morphology),
+        initials=initial_terms([listing.title, category_words], morphology),
+        **filter_values(listing), doc=listing.model_dump_json().encode())
 
 
 class TantivyIndex:
@@ -100,10 +111,21 @@ class TantivyIndex:
         if name is None:
             name = self._new_version_dir().name
             self._swap_to(name)
-        try:
-            self._index = tantivy.Index(self._schema, path=str(self.root / "versions" / name))
-        except ValueError as exc:
-            raise SearchBackendError(f"cannot open search index version {name}: {exc}") from exc
+        for _ in range(3):
+            try:
+                self._index = tantivy.Index(self._schema,
+                                            path=str(self.root / "versions" / name))
+                break
+            except ValueError as exc:
+                # A rebuild in another process may have swapped and removed this version
+                # between reading CURRENT and opening it: follow CURRENT again.
+                newer = self._current_name()
+                if newer is None or newer == name:
+                    raise SearchBackendError(
+                        f"cannot open search index version {name}: {exc}") from exc
+                name = newer
+        else:
+            raise SearchBackendError(f"search index versions change too fast to open {name}")
         self._version = name
 
     def _new_version_dir(self) -> Path:
@@ -176,70 +198,104 @@ class TantivyIndex:
             index.reload()
 
     def rebuild(self, listings: Iterable[Listing], change_seq: int = -1) -> None:
-        """Write every listing into a new version, then swap it in; old versions go."""
+        """Write every listing into a new version folder, then swap CURRENT to it.
+
+        Input: the complete set of listings (the catalog's), and the catalog change_seq
+        they reflect. Readers stay on the previous version until the swap; a kill at any
+        moment leaves CURRENT on a complete version. Folders a killed rebuild left behind,
+        and versions no longer live, are removed before writing and after the swap (one
+        writing process per data folder). A repeated id keeps its last listing. Raises
+        ValueError (from tantivy) when the new version cannot be written.
+        """
         with self._lock:
+            self._remove_versions_except(self._current_name())
             directory = self._new_version_dir()
             fresh = tantivy.Index(self._schema, path=str(directory))
-            with fresh.writer(_WRITER_HEAP, 1) as writer:
-                self._add_all(writer, listings)
+            # One commit for the whole set, and a heap large enough that tantivy flushes
+            # few segments; tantivy's threads index while this one builds documents.
+            with fresh.writer(_REBUILD_HEAP, _REBUILD_THREADS) as writer:
+                written: set[str] = set()
+                for listing in listings:
+                    if listing.id in written:  # only then is a delete worth its cost
+                        writer.delete_documents_by_term("id", listing.id)
+                    written.add(listing.id)
+                    writer.add_document(_document(
+                        listing, self._category_words.get(listing.category, "")))
                 writer.commit()
                 writer.wait_merging_threads()
             self._write_meta(directory, change_seq)
             self._swap_to(directory.name)
             self._open_current()
-            for old in (self.root / "versions").iterdir():
-                if old.name != directory.name:
-                    shutil.rmtree(old, ignore_errors=True)
+            self._remove_versions_except(directory.name)
+
+    def _remove_versions_except(self, live: str | None) -> None:
+        for folder in (self.root / "versions").iterdir():
+            if folder.name != live:
+                shutil.rmtree(folder, ignore_errors=True)
 
     # --- reads ---------------------------------------------------------------------------
 
     def _text_query(self, text: str) -> tantivy.Query | None:
-        clauses = []
-        for word in query_words(text):
-            if word.unigram:
-                clauses.append(tantivy.Query.term_query(self._schema, "uni", word.terms[0]))
-                continue
-            per_field = []
-            for field, boost in (("title", _TITLE_BOOST), ("body", 1.0)):
-                terms: list[str | tuple[int, str]] = list(word.terms)
-                query = (tantivy.Query.term_query(self._schema, field, word.terms[0])
-                         if len(word.terms) == 1
-                         else tantivy.Query.phrase_query(self._schema, field, terms))
-                per_field.append((tantivy.Occur.Should, tantivy.Query.boost_query(query, boost)))
-            clauses.append(tantivy.Query.boolean_query(per_field))
-        if not clauses:
-            return None
-        return tantivy.Query.boolean_query([(tantivy.Occur.Must, c) for c in clauses])
+        """User text → a query built in code, never parsed (index.tantivy_text_query)."""
+        return build_text_query(self._schema, self._live().searcher(), text)
 
-    def _query(self, query: SearchQuery) -> tantivy.Query:
-        clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
-        if text := self._text_query(query.text):
-            clauses.append((tantivy.Occur.Must, text))
-        filters = {"kind": query.kinds, "category": query.categories,
-                   "district": query.district_codes, "source": query.source_ids,
-                   "free": () if query.free is None else (_free_value(query.free),)}
-        for field, values in filters.items():
-            if values:  # checkboxes of one facet: any of them
-                clauses.append((tantivy.Occur.Must, tantivy.Query.term_set_query(
-                    self._schema, field, list(values))))
-        return tantivy.Query.boolean_query(clauses) if clauses else tantivy.Query.all_query()
+    def _filtered(self, searcher: tantivy.Searcher, query: SearchQuery,
+                  text: tantivy.Query | None) -> tantivy.Query:
+        """The whole result set of `query`: its text and every filter, radius included."""
+        clauses = [(tantivy.Occur.Must, text)] if text is not None else []
+        clauses += filter_queries(self._schema, query, _is_public_holiday)
+        if not any(occur == tantivy.Occur.Must for occur, _ in clauses):
+            clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
+        base = tantivy.Query.boolean_query(clauses)
+        if query.near is not None and query.radius_km is not None:
+            circle = circle_query(searcher, self._schema, base, query.near,
+                                  max(0.0, query.radius_km))
+            base = tantivy.Query.boolean_query([(tantivy.Occur.Must, base),
+                                                (tantivy.Occur.Must, circle)])
+        return base
 
     def search(self, query: SearchQuery) -> SearchResults:
-        index = self._live()
-        searcher = index.searcher()
+        """Run a search: text (any string; never a syntax error) and filters, facet counts
+        over the whole result set, one page of hits (`limit` 1–100, `offset` ≤ 10,000).
+
+        Sort "relevance" orders by score, equal scores newest first (no text: newest
+        first); "newest" by first-seen time; "distance" (with `near`) nearest first, over
+        listings with coordinates only, and at most DISTANCE_CANDIDATES deep (`offset` +
+        `limit` beyond it gives an empty page). With `near`, hits carry `distance_km`.
+        """
+        searcher = self._live().searcher()
         limit = max(1, min(query.limit, 100))
-        offset = max(0, min(query.offset, 10_000))
-        if not query.text.strip():
-            result = searcher.search(self._query(query), limit, count=True, offset=offset,
-                                     order_by_field="seen")
+        offset = max(0, min(query.offset, _MAX_OFFSET))
+        text = self._text_query(query.text)
+        base = self._filtered(searcher, query, text)
+        if query.sort == "distance" and query.near is not None:
+            base = tantivy.Query.boolean_query([
+                (tantivy.Occur.Must, base),
+                (tantivy.Occur.Must, tantivy.Query.exists_query("lat"))])
+            ranked = nearest(searcher, self._schema, base, query.near,
+                             min(offset + limit, DISTANCE_CANDIDATES), query.radius_km)
+            page: list[tuple[float, tantivy.DocAddress, float | None]] = [
+                (score if text is not None else 0.0, address, distance)
+                for distance, score, address in ranked[offset:offset + limit]]
+            total = int(searcher.search(base, 1, count=True).count)  # type: ignore[attr-defined]
         else:
-            result = searcher.search(self._query(query), limit, count=True, offset=offset)
-        hits = []
-        for score, address in result.hits:
-            stored = searcher.doc(address)["doc"][0]
-            hits.append(SearchHit(Listing.model_validate_json(stored), float(score)))
-        total = result.count  # type: ignore[attr-defined]  # missing from the stub
-        return SearchResults(total=int(total or 0), hits=hits)
+            if text is not None and query.sort == "relevance":
+                result = searcher.search(base, limit, count=True, offset=offset,
+                                         weight_by_field=RECENCY_FIELD)
+            else:
+                result = searcher.search(base, limit, count=True, offset=offset,
+                                         order_by_field="seen")
+            addresses = [address for _, address in result.hits]
+            distances: list[float | None] = (distances_km(searcher, addresses, query.near)
+                                             if query.near is not None
+                                             else [None] * len(addresses))
+            page = [(float(score) if text is not None else 0.0, address, distance)
+                    for (score, address), distance in zip(result.hits, distances, strict=True)]
+            total = int(result.count or 0)  # type: ignore[attr-defined]  # not in the stub
+        hits = [SearchHit(Listing.model_validate_json(searcher.doc(address)["doc"][0]),
+                          score, distance) for score, address, distance in page]
+        return SearchResults(total=total, hits=hits,
+                             facets=count_facets(searcher, base, query.facets))
 
     def get(self, listing_id: str) -> Listing | None:
         searcher = self._live().searcher()

@@ -1,4 +1,5 @@
-"""Field parsers for Korean listing text: fees, loan periods, capacity, phones, item lists.
+"""Field parsers for Korean listing text: loan periods and capacity here; fees, phones and
+item lists in their own modules, re-exported so callers import every field parser from here.
 
 Each takes the raw cell as published and returns plain values; text that cannot be read
 gives None (or an empty list), never an exception, so one odd cell never drops a listing.
@@ -8,104 +9,59 @@ from __future__ import annotations
 
 import re
 
-from normalizer.schema import Fee, InventoryItem
+from normalizer.fees import parse_fee
+from normalizer.items import parse_items
+from normalizer.phones import parse_phones
 
 __all__ = ["parse_capacity", "parse_fee", "parse_items", "parse_loan_period", "parse_phones"]
 
-_AMOUNT = re.compile(r"(\d[\d,]*)\s*(만)?\s*원")
-_FREE = re.compile(r"무료|free|0원(?!\d)", re.IGNORECASE)
-_PAID = re.compile(r"유료|paid", re.IGNORECASE)
-_DEPOSIT = re.compile(r"보증금\s*:?\s*(\d[\d,]*)\s*(만)?\s*원")
-_NIGHTS_DAYS = re.compile(r"(\d+)\s*박\s*(\d+)\s*일")
-_DAYS = re.compile(r"(\d+)\s*일")
-_WEEKS = re.compile(r"(\d+)\s*주")
-_CAPACITY = re.compile(r"(\d+)\s*(?:명|인)")
-_PHONE = re.compile(
-    r"(?<!\d)(0\d{1,2})[-.)\s]?\s*(\d{3,4})[-.\s]?(\d{4})(?:\s*\(?(?:내선|ext\.?)\s*(\d+)\)?)?"
-    r"|(?<!\d)(1[5-9]\d{2})-(\d{4})"
-)
-_ITEM_SPLIT = re.compile(r"\s*(?:\+|/|,|·|ㆍ|\n)\s*")
-_ITEM_QTY = re.compile(r"^(.*?)\s*(?:각\s*)?\(?(\d+)\s*(?:개|대|점|세트|set)?\)?\s*$")
-_ITEM_TAIL = re.compile(r"\s*등$")
-
-
-def _won(digits: str, man: str | None) -> int:
-    value = int(digits.replace(",", ""))
-    return value * 10_000 if man else value
-
-
-def parse_fee(text: str | None, *, free_flag: bool | None = None) -> Fee:
-    """"무료" → free; "1000원 ~ 2000원" → paid, min 1000, max 2000; "보증금 5,000원" → deposit."""
-    if not text:
-        return Fee(free=free_flag, text=None)
-    deposit_match = _DEPOSIT.search(text)
-    deposit = _won(deposit_match.group(1), deposit_match.group(2)) if deposit_match else None
-    without_deposit = _DEPOSIT.sub(" ", text)
-    amounts = [_won(d, m) for d, m in _AMOUNT.findall(without_deposit)]
-    positive = [a for a in amounts if a > 0]
-    if free_flag is not None:
-        free: bool | None = free_flag
-    elif _FREE.search(without_deposit) and not positive:
-        free = True
-    elif positive or _PAID.search(text):
-        free = False
-    else:
-        free = None
-    return Fee(free=free, text=text, min_krw=min(positive) if positive else (0 if free else None),
-               max_krw=max(positive) if positive else (0 if free else None), deposit_krw=deposit)
+# The first period a cell names is its loan period: "3일(연장 1회 2일)" lends for 3 days.
+_PERIOD = re.compile(
+    r"(?<!\d)(?P<nights>\d{1,3})\s*박\s*(?P<nights_days>\d{1,3})\s*일"
+    r"|(?<!\d)(?P<months>\d{1,3})\s*(?:개월|달|months?\b)"
+    r"|(?<!\d)(?P<weeks>\d{1,3})\s*(?:주(?:일|간)?(?!년)|weeks?\b)"
+    r"|(?<!\d)(?P<days>\d{1,3})\s*(?:일(?!\s*전)|days?\b)"
+    r"|(?P<word>당일|하루|이틀|사흘|나흘|일주일|한\s*주|보름|한\s*달)", re.IGNORECASE)
+_PERIOD_WORDS = {"당일": 1, "하루": 1, "이틀": 2, "사흘": 3, "나흘": 4, "일주일": 7, "한주": 7,
+                 "보름": 15, "한달": 30}
+_PEOPLE = re.compile(r"(?<![\d,])(\d[\d,]{0,9})\s*(?:명|인|석|people|persons?|pax|seats?)",
+                     re.IGNORECASE)
+_BARE_COUNT = re.compile(r"^[^\d]{0,12}?(\d[\d,]{0,9})\s*$")
 
 
 def parse_loan_period(text: str | None) -> int | None:
-    """"2박3일" → 3, "3일(연장1회 가능)" → 3, "1주" → 7."""
+    """How many days an item may be kept, from the first period the text names.
+
+    "2박3일" → 3, "3일(연장1회 가능)" → 3, "1주일" / "1주" → 7, "2주" → 14, "최대 7일" → 7,
+    "1개월" → 30, "당일 반납" → 1 (back the same day counts as one day). Hours ("1회 최대
+    2시간") and text without a period give None. Never raises.
+    """
     if not text:
         return None
-    if match := _NIGHTS_DAYS.search(text):
-        return int(match.group(2))
-    if match := _DAYS.search(text):
-        return int(match.group(1))
-    if match := _WEEKS.search(text):
-        return int(match.group(1)) * 7
-    return None
+    match = _PERIOD.search(text)
+    if match is None:
+        return None
+    if match.group("nights"):
+        return int(match.group("nights_days"))
+    if match.group("months"):
+        return int(match.group("months")) * 30
+    if match.group("weeks"):
+        return int(match.group("weeks")) * 7
+    if match.group("days"):
+        return int(match.group("days"))
+    return _PERIOD_WORDS[re.sub(r"\s+", "", match.group("word"))]
 
 
 def parse_capacity(text: str | None) -> int | None:
-    """"최대 15명" → 15; the largest head count named wins."""
+    """How many people a space holds: the largest head count the text names.
+
+    "최대 15명" → 15, "20인" → 20, "수용인원: 30명 (좌석 20)" → 30, "100~150명" → 150,
+    a bare "30" → 30. Counts of other things ("20대" parking spaces) and text without a
+    number give None. Never raises.
+    """
     if not text:
         return None
-    counts = [int(n) for n in _CAPACITY.findall(text)]
+    counts = [int(n.replace(",", "")) for n in _PEOPLE.findall(text)]
+    if not counts and (bare := _BARE_COUNT.match(text.strip())):
+        counts = [int(bare.group(1).replace(",", ""))]
     return max(counts) if counts else None
-
-
-def parse_phones(text: str | None) -> list[str]:
-    """Every phone number in a cell, normalised to "02-2241-5029" (extension kept as "ext. N")."""
-    if not text:
-        return []
-    phones = []
-    for m in _PHONE.finditer(text):
-        if m.group(5):
-            number = f"{m.group(5)}-{m.group(6)}"
-        else:
-            number = f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
-            if m.group(4):
-                number += f" ext. {m.group(4)}"
-        if number not in phones:
-            phones.append(number)
-    return phones
-
-
-def parse_items(text: str | None) -> list[InventoryItem]:
-    """Split an item cell: "가정용 공구세트+드릴 등" → two items,
-    "전기햄머드릴, 충전드라이버" → two,
-    "망치 2" → quantity 2."""
-    if not text:
-        return []
-    items = []
-    for part in _ITEM_SPLIT.split(text):
-        part = _ITEM_TAIL.sub("", part.strip())
-        if not part:
-            continue
-        quantity = None
-        if (match := _ITEM_QTY.match(part)) and match.group(1):
-            part, quantity = match.group(1).strip(), int(match.group(2))
-        items.append(InventoryItem(name=part, quantity=quantity))
-    return items

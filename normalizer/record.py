@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from normalizer.schema import Listing
+from normalizer.taxonomy import label_from_issue
 
 __all__ = ["ParseReport", "ParseResult", "RawRecord"]
 
@@ -62,9 +63,22 @@ class ParseReport:
     # source column → how sure its mapping is: 1.0 exact name, 0.8 normalized, 0.5 keyword
     mapping_confidence: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # how the document was read, for operators
+    # category labels (or codes) of records that map to no hub category, first seen first
+    unmapped_labels: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
 class ParseResult:
+    """A document's listings and its report. The report's `unmapped_labels` are gathered
+    here from the listings' quality issues, so every parser reports them the same way."""
+
     listings: list[Listing]
     report: ParseReport
+
+    def __post_init__(self) -> None:
+        seen = set(self.report.unmapped_labels)
+        for listing in self.listings:
+            for issue in listing.quality.issues:
+                if (label := label_from_issue(issue)) is not None and label not in seen:
+                    seen.add(label)
+                    self.report.unmapped_labels.append(label)

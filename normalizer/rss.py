@@ -1,4 +1,5 @@
-"""RSS 1.0/2.0 and Atom feeds → listings (feedparser does the reading).
+"""RSS 1.0/2.0 and Atom feeds → listings (feedparser-rs or feedparser does the reading:
+normalizer/feed_reader.py).
 
 Sharing companies publish their offers as feed items; the structured facts (address, fee,
 hours, capacity) sit in labelled lines of the description ("위치: …", "이용요금: …"), and
@@ -14,10 +15,9 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-import feedparser
-
 from normalizer.assemble import assemble_listing
 from normalizer.errors import InvalidListing, ParseError
+from normalizer.feed_reader import entry_value, read_feed
 from normalizer.record import ParseReport, ParseResult, RawRecord
 from normalizer.schema import Source
 from normalizer.text import decode_bytes, html_to_text
@@ -55,8 +55,7 @@ def _labelled_fields(text: str | None) -> dict[str, str]:
 
 
 def _when(entry: Any) -> datetime | None:
-    # dict.get: FeedParserDict.get maps updated→published with a DeprecationWarning.
-    parsed = dict.get(entry, "updated_parsed") or dict.get(entry, "published_parsed")
+    parsed = entry_value(entry, "updated_parsed") or entry_value(entry, "published_parsed")
     return datetime.fromtimestamp(calendar.timegm(parsed), UTC) if parsed else None
 
 
@@ -101,7 +100,7 @@ def parse_feed(body: bytes, source: Source, now: datetime | None = None) -> Pars
     """Parse an RSS or Atom document. Raises ParseError when it is not a feed at all;
     items without a title are skipped and counted."""
     now = now or datetime.now(UTC)
-    parsed = feedparser.parse(_to_utf8(body), sanitize_html=True, resolve_relative_uris=False)
+    parsed = read_feed(_to_utf8(body))
     if not parsed.get("version") and not parsed.entries:
         reason = parsed.get("bozo_exception") or "no <rss>, <feed> or <rdf:RDF> element"
         raise ParseError(f"not an RSS or Atom feed: {reason}")

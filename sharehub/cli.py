@@ -58,6 +58,49 @@ def _parser() -> argparse.ArgumentParser:
     schedules = commands.add_parser("schedules", help="schedules.yaml tools")
     schedules.add_argument("action", choices=["check"])
     schedules.add_argument("file", nargs="?", type=Path)
+
+    evaluation = commands.add_parser("eval", help="measure search relevance (nDCG@10, "
+                                                  "recall@20) on the sample world")
+    evaluation.add_argument("target", choices=["search"])
+    evaluation.add_argument("--backend", action="append", choices=["tantivy", "elasticsearch"],
+                            help="backend to score (repeatable; default tantivy)")
+    evaluation.add_argument("--queries", type=Path, help="judgments file "
+                                                         "(tests/relevance/queries.yaml)")
+    evaluation.add_argument("--json", action="store_true", help="machine-readable report")
+    evaluation.add_argument("--verbose", dest="per_query", action="store_true",
+                            help="also print every query's scores")
+
+    export = commands.add_parser("export", help="write the catalog as Listing JSON Lines or "
+                                                "HSDS 3.0 documents")
+    export.add_argument("--format", choices=["jsonl", "hsds"], default="jsonl")
+    export.add_argument("--output", type=Path, metavar="FILE|DIR",
+                        help="jsonl: a file; hsds: a folder (services/, organizations/); "
+                             "default: stdout, one document per line")
+
+    bench = commands.add_parser("bench", help="benchmarks with side-by-side baselines")
+    benches = bench.add_subparsers(dest="bench", required=True)
+    normalize_bench = benches.add_parser("normalize", help="CSV rows/s through parsing and "
+                                                           "normalization vs a plain baseline")
+    normalize_bench.add_argument("--rows", type=int, default=50_000)
+    normalize_bench.add_argument("--repeat", type=int, default=2, help="best of N runs")
+    normalize_bench.add_argument("--json", action="store_true", help="print the figures as JSON")
+    normalize_bench.add_argument("--no-report", action="store_true",
+                                 help="leave bench/REPORT.md alone")
+    crawl_bench = benches.add_parser("crawl", help="crawl a scaled sample world on loopback "
+                                                   "(full, then mostly 304) vs a baseline")
+    crawl_bench.add_argument("--platforms", type=int, default=200)
+    crawl_bench.add_argument("--listings-per-platform", type=int, default=100)
+    crawl_bench.add_argument("--latency-ms", default="50-100", metavar="N|LOW-HIGH",
+                             help="wait before each answer (default 50-100, spread)")
+    crawl_bench.add_argument("--workers", type=int, default=16, help="crawl threads")
+    crawl_bench.add_argument("--parse-processes", type=int,
+                             help="parse pool size (default: one per CPU)")
+    index_bench = benches.add_parser("index", help="index and query: tantivy vs SQLite FTS5")
+    index_bench.add_argument("--size", type=int, default=20_000, help="listings indexed")
+    for command in (crawl_bench, index_bench):
+        command.add_argument("--json", action="store_true", help="print the figures as JSON")
+        command.add_argument("--no-report", action="store_true",
+                             help="leave bench/REPORT.md alone")
     return parser
 
 
@@ -176,6 +219,92 @@ def _cmd_coverage(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from sharehub.eval_search import (
+        DEFAULT_QUERIES_FILE,
+        format_reports,
+        reports_as_json,
+        run_search_eval,
+    )
+
+    try:
+        reports = run_search_eval(settings, args.backend or ["tantivy"],
+                                  args.queries or DEFAULT_QUERIES_FILE)
+    except (ValueError, OSError, RuntimeError) as exc:
+        print(f"sharehub eval: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(reports_as_json(reports, verbose=args.per_query))
+    else:
+        print(format_reports(reports, verbose=args.per_query), end="")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+
+    from index.errors import CatalogError
+    from normalizer.export_hsds import hsds_export, hsds_files
+    from normalizer.export_jsonl import listing_lines
+    from sharehub.wiring import open_catalog
+
+    if not settings.catalog_path.exists():
+        print(f"sharehub export: no catalog at {settings.catalog_path} (run sharehub crawl "
+              "first, or set SHAREHUB_DATA_DIR)", file=sys.stderr)
+        return 1
+    try:
+        catalog = open_catalog(settings, read_only=True)
+    except CatalogError as exc:
+        print(f"sharehub export: {exc}", file=sys.stderr)
+        return 1
+    try:
+        listings = list(catalog.iter_listings())
+    finally:
+        catalog.close()
+    if args.format == "jsonl" and args.output:
+        with args.output.open("w", encoding="utf-8") as out:
+            out.writelines(listing_lines(listings))
+    elif args.format == "jsonl":
+        sys.stdout.writelines(listing_lines(listings))
+    elif args.output is None:
+        for service in hsds_export(listings).services:
+            print(json.dumps(service, ensure_ascii=False))
+    else:
+        written = set()
+        for relative, document in hsds_files(hsds_export(listings)):
+            written.add(path := args.output / relative)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n",
+                            encoding="utf-8")
+        # Documents of an earlier export whose listing is gone would read as current.
+        for folder in ("services", "organizations"):
+            for stale in set((args.output / folder).glob("*-*-*-*-*.json")) - written:
+                stale.unlink()
+    print(f"exported {len(listings)} listings as {args.format}", file=sys.stderr)
+    return 0
+
+
+def _cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    try:  # bench/ sits beside the packages in a checkout; it is not installed
+        from bench.commands import run_crawl, run_index
+        from bench.normalize_bench import REPORT, bench_command
+    except ModuleNotFoundError:
+        print("sharehub bench: run it from the repository root (`python -m sharehub bench "
+              "…`): the benchmarks live in its bench/ folder", file=sys.stderr)
+        return 2
+    def run_normalize() -> int:
+        print(bench_command(args.rows, args.repeat, as_json=args.json,
+                            report=None if args.no_report else REPORT))
+        return 0
+
+    benches: dict[str, Callable[[], int]] = {
+        "normalize": run_normalize,
+        "crawl": lambda: run_crawl(args),
+        "index": lambda: run_index(args),
+    }
+    return benches[args.bench]()
+
+
 def _cmd_schedules(args: argparse.Namespace, settings: Settings) -> int:
     from sharehub.schedules import load_schedules
 
@@ -203,6 +332,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
         "preview": _cmd_preview, "crawl": _cmd_crawl, "demo": _cmd_demo,
         "reindex": _cmd_reindex, "coverage": _cmd_coverage, "schedules": _cmd_schedules,
+        "eval": _cmd_eval, "export": _cmd_export, "bench": _cmd_bench,
         "serve": lambda a, s: _cmd_serve(a, s, scheduler=False),
         "run": lambda a, s: _cmd_serve(a, s, scheduler=True),
     }

@@ -3,20 +3,41 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import (
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    as_completed,
+)
+from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
-from typing import TextIO
+from typing import ParamSpec, TextIO, TypeVar
 
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from sharehub.pipeline import RefreshDeps, RefreshOutcome, refresh_source, sync_index
+from sharehub.pipeline import (
+    PendingIndexChanges,
+    RefreshDeps,
+    RefreshOutcome,
+    refresh_source,
+    sync_index,
+)
 from sharehub.schedules import ConfigError, ScheduleConfig, SourceSchedule
 
-__all__ = ["crawl_sources", "print_runs", "register_sources", "runs_as_json", "select_sources"]
+__all__ = ["POOL_MIN_SOURCES", "crawl_sources", "parse_pool_size", "print_runs",
+           "register_sources", "runs_as_json", "select_sources"]
+
+# A parse pool costs each process an interpreter start and the normalizer's imports
+# (about a second of CPU): worth it only for a crawl with enough documents to parse.
+POOL_MIN_SOURCES = 40
 
 
 def select_sources(config: ScheduleConfig, ids: Sequence[str],
@@ -40,24 +61,102 @@ def register_sources(config: ScheduleConfig, deps: RefreshDeps) -> None:
         deps.catalog.save_source(schedule.to_source(), now)
 
 
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+def _warm_up() -> None:
+    """Load what every parse needs (the district and category tables) in a new process."""
+    from normalizer.gazetteer import load_gazetteer
+    from normalizer.taxonomy import load_taxonomy
+
+    load_gazetteer()
+    load_taxonomy()
+
+
+class _WarmingPool(Executor):
+    """A process pool that runs work in the calling thread until its first process is
+    up: starting one takes about a second, which a small crawl, or a re-crawl where
+    most sources answer 304, should not wait for."""
+
+    def __init__(self, processes: int) -> None:
+        # spawn: forking a process that runs threads (the HTTP client's, a server's) can
+        # copy a lock another thread holds.
+        self._pool = ProcessPoolExecutor(processes,
+                                         mp_context=multiprocessing.get_context("spawn"))
+        self._ready = self._pool.submit(_warm_up)
+
+    def submit(self, fn: Callable[_P, _T], /, *args: _P.args,
+               **kwargs: _P.kwargs) -> Future[_T]:
+        if self._ready.done():
+            return self._pool.submit(fn, *args, **kwargs)
+        here: Future[_T] = Future()
+        try:
+            here.set_result(fn(*args, **kwargs))
+        except Exception as exc:
+            here.set_exception(exc)
+        return here
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+@contextmanager
+def _parse_pool(processes: int) -> Iterator[Executor | None]:
+    if processes < 1:
+        yield None
+        return
+    with _WarmingPool(processes) as pool:
+        yield pool
+
+
+def parse_pool_size(requested: int | None, sources: int) -> int:
+    """How many parse processes a crawl of `sources` sources uses: `requested` when
+    given, else one per CPU for a large crawl on a machine with several CPUs, else 0."""
+    if requested is not None:
+        return requested
+    cpus = os.cpu_count() or 1
+    return cpus if cpus > 1 and sources >= POOL_MIN_SOURCES else 0
+
+
 def crawl_sources(sources: Sequence[SourceSchedule], deps: RefreshDeps,
                   on_done: Callable[[RefreshOutcome], None] | None = None, *,
-                  workers: int = 8) -> list[RefreshOutcome]:
+                  workers: int = 8, parse_processes: int | None = None
+                  ) -> list[RefreshOutcome]:
     """Refresh the sources with `workers` threads (fetching overlaps; applying to the
-    catalog and index is serialized in refresh_source), one broken source never stopping
-    the others, then make sure the search index reflects the catalog. Outcomes come back
-    in the order of `sources`."""
+    catalog is serialized in refresh_source), one broken source never stopping the
+    others, then make sure the search index reflects the catalog. Each run commits to
+    the catalog at once; the search index takes the changes in batches (one index commit
+    per few thousand listings, not one per source). Documents are parsed in a pool of
+    `parse_processes` processes (0: in the worker threads; None: one per CPU when there
+    are at least POOL_MIN_SOURCES sources and more than one CPU). Outcomes come back in
+    the order of `sources`."""
     outcomes: dict[str, RefreshOutcome] = {}
-    with ThreadPoolExecutor(max_workers=max(1, workers),
-                            thread_name_prefix="crawl") as pool:
+    # Batches patch the index from the state it records: bring it in step first (a
+    # fresh or stale index is rebuilt from the catalog now, not at the first batch).
+    sync_index(deps.catalog, deps.index)
+    pending = PendingIndexChanges()
+    try:
+        with _parse_pool(parse_pool_size(parse_processes, len(sources))) as parse_pool:
+            batched = replace(deps, pending_index=pending, parse_pool=parse_pool)
+            _refresh_all(sources, batched, workers, outcomes, on_done)
+    finally:
+        with deps.apply_lock:
+            pending.flush(deps.catalog, deps.index)
+    sync_index(deps.catalog, deps.index)
+    return [outcomes[s.id] for s in sources]
+
+
+def _refresh_all(sources: Sequence[SourceSchedule], deps: RefreshDeps, workers: int,
+                 outcomes: dict[str, RefreshOutcome],
+                 on_done: Callable[[RefreshOutcome], None] | None) -> None:
+    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="crawl") as pool:
         futures = [pool.submit(refresh_source, s.to_source(), deps) for s in sources]
         for future in as_completed(futures):
             outcome = future.result()
             outcomes[outcome.source_id] = outcome
             if on_done:
                 on_done(outcome)
-    sync_index(deps.catalog, deps.index)
-    return [outcomes[s.id] for s in sources]
 
 
 def crawl_with_progress(sources: Sequence[SourceSchedule], deps: RefreshDeps,

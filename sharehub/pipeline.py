@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -20,15 +21,68 @@ import httpx
 
 from crawlers import FetchContext, FetchError, FetchLimits, HostBudget, RobotsCache, fetch_source
 from index import Catalog, RemovalPolicy, RunRecord, SearchIndex
-from normalizer import Listing, NormalizeError, ParseReport, Source, parse_document
+from index.duplicates import listings_for_index, plan_index_update
+from normalizer import Listing, NormalizeError, ParseReport, ParseResult, Source, parse_document
 
-__all__ = ["RefreshDeps", "RefreshOutcome", "refresh_source", "sync_index"]
+__all__ = ["PendingIndexChanges", "RefreshDeps", "RefreshOutcome", "refresh_source",
+           "sync_index"]
 
 log = logging.getLogger("sharehub.pipeline")
 
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class PendingIndexChanges:
+    """Catalog changes waiting to reach the search index together (a crawl of many
+    sources): the index's commit (segment files, fsync) is paid once per `max_listings`
+    changed listings instead of once per source. The index records the catalog
+    change_seq it reflects, so a kill before `flush` leaves it behind, and sync_index
+    rebuilds it from the catalog. Used under RefreshDeps.apply_lock."""
+
+    def __init__(self, max_listings: int = 5000) -> None:
+        self.max_listings = max_listings
+        self._clear()
+
+    def _clear(self) -> None:
+        self._changes: dict[str, Listing | None] = {}  # id → new version, None: removed
+        self._first_seq: int | None = None
+        self._last_seq = -1
+        self._contiguous = True
+
+    def add(self, upserted: list[Listing], removed_ids: list[str], change_seq: int) -> bool:
+        """Queue one run's changes (catalog state `change_seq`); True when it is time to
+        flush."""
+        if self._first_seq is None:
+            self._first_seq = change_seq
+        elif change_seq != self._last_seq + 1:
+            self._contiguous = False
+        self._last_seq = change_seq
+        self._changes.update((listing.id, listing) for listing in upserted)
+        self._changes.update(dict.fromkeys(removed_ids))
+        return len(self._changes) >= self.max_listings
+
+    def flush(self, catalog: Catalog, index: SearchIndex) -> None:
+        """Apply the queued changes to `index` in one upsert and one delete (or rebuild
+        it from `catalog` when it missed an earlier change), then start afresh."""
+        if self._first_seq is None:
+            return
+        upserted = [li for li in self._changes.values() if li is not None]
+        removed = [i for i, li in self._changes.items() if li is None]
+        if not self._contiguous or index.change_seq != self._first_seq - 1:
+            sync_index(catalog, index)
+        # Duplicates across sources: the index takes the regrouped blocks (as _apply_to_index).
+        elif (update := plan_index_update(catalog.iter_listings(), upserted, removed,
+                                          index.get)) is None:
+            sync_index(catalog, index, force=True)
+        else:
+            if update.upsert:
+                index.upsert(update.upsert)
+            if update.delete:
+                index.delete(update.delete)
+            index.set_change_seq(self._last_seq)
+        self._clear()
 
 
 @dataclass(slots=True)
@@ -49,6 +103,11 @@ class RefreshDeps:
     # cache (None: not enforced, as in tests that talk to one loopback server).
     budget: HostBudget | None = None
     robots: RobotsCache | None = None
+    # Set by crawl_sources: index changes wait here and are applied in batches.
+    pending_index: PendingIndexChanges | None = None
+    # Set by crawl_sources for a large crawl: a process pool that parses documents, so
+    # parsing uses every core (threads share one interpreter lock).
+    parse_pool: Executor | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +160,7 @@ def refresh_source(source: Source, deps: RefreshDeps) -> RefreshOutcome:
                                             finished_at=deps.clock())
         return RefreshOutcome(source.id, run)
     try:
-        result = parse_document(fetched.body, source, started)
+        result = _parse(fetched.body, source, started, deps)
     except NormalizeError as exc:
         return _fail(source, deps, started, "parse", str(exc), fetches)
     report = result.report
@@ -110,7 +169,8 @@ def refresh_source(source: Source, deps: RefreshDeps) -> RefreshOutcome:
         return _fail(source, deps, started, "normalize",
                      f"all {report.records} records invalid{first}; the previous listings "
                      "are kept", fetches)
-    warnings = [f"unmapped field: {name}" for name in report.unmapped_fields]
+    warnings = [f"unmapped field: {name}" for name in report.unmapped_fields] + [
+        f"unmapped category label: {label}" for label in report.unmapped_labels]
     with deps.apply_lock:
         changes = deps.catalog.apply_run(
             source.id, result.listings, started_at=started, finished_at=deps.clock(),
@@ -129,17 +189,38 @@ def refresh_source(source: Source, deps: RefreshDeps) -> RefreshOutcome:
     return RefreshOutcome(source.id, changes.run, report)
 
 
+def _parse(body: bytes, source: Source, now: datetime, deps: RefreshDeps) -> ParseResult:
+    """parse_document, in the parse pool when there is one (a parser is pure: bytes in,
+    listings out; its NormalizeError comes back as raised)."""
+    if deps.parse_pool is None:
+        return parse_document(body, source, now)
+    return deps.parse_pool.submit(parse_document, body, source, now).result()
+
+
 def _apply_to_index(deps: RefreshDeps, upserted: list[Listing], removed_ids: list[str],
                     change_seq: int) -> None:
     if not upserted and not removed_ids:
+        return
+    if deps.pending_index is not None:
+        if deps.pending_index.add(upserted, removed_ids, change_seq):
+            deps.pending_index.flush(deps.catalog, deps.index)
         return
     if deps.index.change_seq != change_seq - 1:
         # The index missed an earlier change (a crash between commit and index update):
         # rebuild it whole from the catalog instead of patching a stale copy.
         sync_index(deps.catalog, deps.index)
         return
-    deps.index.upsert(upserted)
-    deps.index.delete(removed_ids)
+    # One place listed by several sources is one result: a change can show, hide or
+    # relabel other sources' listings of its block, so the index takes the regrouped blocks.
+    update = plan_index_update(deps.catalog.iter_listings(), upserted, removed_ids,
+                               deps.index.get)
+    if update is None:  # a listing the index hid as a duplicate changed: regroup all
+        sync_index(deps.catalog, deps.index, force=True)
+        return
+    if update.upsert:
+        deps.index.upsert(update.upsert)
+    if update.delete:  # each call is a commit of the index: none for nothing
+        deps.index.delete(update.delete)
     deps.index.set_change_seq(change_seq)
 
 
@@ -150,5 +231,5 @@ def sync_index(catalog: Catalog, index: SearchIndex, *, force: bool = False) -> 
     if not force and index.change_seq == seq:
         return False
     log.info("rebuilding the search index from the catalog", extra={"change_seq": seq})
-    index.rebuild(catalog.iter_listings(), seq)
+    index.rebuild(listings_for_index(catalog.iter_listings()), seq)
     return True

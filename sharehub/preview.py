@@ -105,5 +105,7 @@ def format_report(preview: Preview, out: TextIO = sys.stderr) -> None:
     lines.extend(f"note: {note}" for note in report.notes)
     if report.unmapped_fields:
         lines.append("unmapped fields: " + ", ".join(report.unmapped_fields))
+    if report.unmapped_labels:
+        lines.append("unmapped category labels: " + ", ".join(report.unmapped_labels))
     lines.extend(f"error: {e}" for e in report.errors[:20])
     out.write("\n".join(lines) + "\n")

@@ -52,9 +52,18 @@ class Settings(BaseSettings):
                                "Crawl-delay can raise it).")
     crawl_contact_url: str = Field("https://github.com/sharehub/sharehub",
                                    description="Contact URL sent in the User-Agent.")
-    index_backend: str = Field("tantivy", description="Search backend: tantivy (embedded).")
+    index_backend: str = Field(
+        "tantivy", description="Search backend: tantivy (embedded) or elasticsearch. When "
+                               "not set, a set elasticsearch_url selects elasticsearch.")
     elasticsearch_url: str | None = Field(
-        None, description="Elasticsearch URL; the Elasticsearch backend arrives with issue 5.")
+        None, description="Elasticsearch cluster URL (user:password@ allowed); setting it "
+                          "selects the Elasticsearch backend and its test leg.")
+    elasticsearch_api_key: str | None = Field(
+        None, description="Elasticsearch API key (base64 id:key), when the cluster uses them.")
+    elasticsearch_alias: str = Field(
+        "sharehub-listings", pattern=r"^[a-z0-9][a-z0-9_.-]*$",
+        description="Alias the hub searches; versions are <alias>-v<timestamp> and the "
+                    "index template is named <alias>.")
     site_host: str = Field("127.0.0.1", description="Address the hub site listens on.")
     site_port: int = Field(8000, description="Port the hub site listens on (PORT in make demo).")
     site_page_size: int = Field(20, description="Results per page on the hub site.")

@@ -28,8 +28,24 @@ def open_catalog(settings: Settings, *, read_only: bool = False) -> Catalog:
 
 
 def open_index(settings: Settings) -> SearchIndex:
-    """The configured search backend (the embedded tantivy index by default)."""
-    if settings.index_backend != "tantivy":
-        raise ValueError(f"unknown index backend {settings.index_backend!r} "
-                         "(the embedded 'tantivy' backend is the one available)")
-    return TantivyIndex(settings.index_dir, category_words())
+    """The configured search backend: `index_backend` when it is set explicitly, else
+    Elasticsearch when `elasticsearch_url` is set, else the embedded tantivy index.
+
+    Raises ValueError for an unknown backend or Elasticsearch without a URL, and
+    SearchBackendError when the cluster cannot be reached.
+    """
+    backend = settings.index_backend
+    if "index_backend" not in settings.model_fields_set and settings.elasticsearch_url:
+        backend = "elasticsearch"
+    if backend == "tantivy":
+        return TantivyIndex(settings.index_dir, category_words())
+    if backend != "elasticsearch":
+        raise ValueError(f"unknown index backend {backend!r} (tantivy or elasticsearch)")
+    if not settings.elasticsearch_url:
+        raise ValueError("the elasticsearch backend needs SHAREHUB_ELASTICSEARCH_URL")
+    from index.elasticsearch_index import ElasticsearchIndex  # the client loads only if used
+
+    return ElasticsearchIndex.connect(settings.elasticsearch_url,
+                                      api_key=settings.elasticsearch_api_key,
+                                      alias=settings.elasticsearch_alias,
+                                      category_words=category_words())
