@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-import snowballstemmer  # type: ignore[import-untyped]  # no stubs
+import snowballstemmer  # no stubs
 
 from index.korean import (
     KoreanMorphology,

@@ -100,7 +100,7 @@ class KoreanMorphology:
 
     def _analyser(self) -> Any:
         if self._kiwi is None:
-            from kiwipiepy import Kiwi  # type: ignore[import-untyped]  # no stubs
+            from kiwipiepy import Kiwi  # no stubs
 
             # One worker thread: the batch API needs one, and the index writer and the
             # site's request threads already use the other core. Without the Wikipedia

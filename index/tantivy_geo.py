@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from typing import Any
 
 import tantivy
 
@@ -37,7 +38,6 @@ DISTANCE_CANDIDATES = 2_000
 HALF_CIRCUMFERENCE_KM = 20_016.0  # no two points on Earth are farther apart
 _FIRST_RING_KM = 1.0
 _RING_ROWS = 8  # rings only count and gather candidates: a coarse cover is enough
-_DIRECT_SORT = 256  # fewer matches than this are all sorted by distance, with no rings
 _SLACK = 1 + 1e-9  # float rounding of a distance never drops a listing on the circle
 _Clauses = list[tuple[tantivy.Occur, tantivy.Query]]
 
@@ -55,6 +55,15 @@ def _cells(schema: tantivy.Schema, cells: list[int]) -> tantivy.Query:
     return tantivy.Query.term_set_query(schema, "cell", cells)
 
 
+def _any_key(schema: tantivy.Schema, keys: list[int]) -> tantivy.Query:
+    # Term queries, not a term set: a term set walks the whole dictionary of keys (one per
+    # listing; 5 ms for 300 keys at 100,000 listings), a union of terms only its own (1 ms).
+    # A constant score, like the other filters, so the radius never reorders by relevance.
+    union = tantivy.Query.boolean_query([(tantivy.Occur.Should, tantivy.Query.term_query(
+        schema, "key", key)) for key in keys])
+    return tantivy.Query.const_score_query(union, 1.0)
+
+
 def _count(searcher: tantivy.Searcher, query: tantivy.Query) -> int:
     return int(searcher.search(query, 1, count=True).count)  # type: ignore[attr-defined]
 
@@ -70,9 +79,13 @@ def distances_km(searcher: tantivy.Searcher, addresses: list[tantivy.DocAddress]
 
 
 def _keys_within(searcher: tantivy.Searcher, query: tantivy.Query, center: GeoPoint,
-                 radius_km: float) -> list[int]:
-    addresses = [address for _, address in
-                 searcher.search(query, EDGE_CANDIDATES, count=False).hits]
+                 radius_km: float) -> list[int] | None:
+    """Keys of the listings `query` matches within the radius; None when there are more
+    than EDGE_CANDIDATES to check."""
+    result = searcher.search(query, EDGE_CANDIDATES, count=True)
+    if int(result.count or 0) > EDGE_CANDIDATES:  # type: ignore[attr-defined]
+        return None
+    addresses = [address for _, address in result.hits]
     keys = searcher.fast_field_values("key", addresses)
     return [int(key) for key, distance in
             zip(keys, distances_km(searcher, addresses, center), strict=True)
@@ -81,75 +94,85 @@ def _keys_within(searcher: tantivy.Searcher, query: tantivy.Query, center: GeoPo
 
 def circle_query(searcher: tantivy.Searcher, schema: tantivy.Schema, base: tantivy.Query,
                  center: GeoPoint, radius_km: float) -> tantivy.Query:
-    """Listings within `radius_km` of `center` among those `base` matches (AND it with
-    `base`). Listings without coordinates never match. Circles too large for a cell cover
-    check the first EDGE_CANDIDATES listings of their bounding box instead."""
+    """Listings within `radius_km` of `center` (AND it with `base`, the rest of the
+    search). Listings without coordinates never match.
+
+    The edge listings are checked without `base` when they are few (a text query costs
+    more to run than a few thousand distances), else among `base`'s; if even those are
+    more than EDGE_CANDIDATES, the first EDGE_CANDIDATES are checked and the rest of
+    the ring is left out. Circles too large for a cell cover check their bounding box's.
+    """
     cover = cover_circle(center, radius_km)
+    inside: _Clauses = []
     if cover is None:
-        keys = _keys_within(searcher, _and(base, bbox_query(schema, bbox_around(
-            center, radius_km))), center, radius_km)
-        inside: _Clauses = []
+        ring = bbox_query(schema, bbox_around(center, radius_km))
     else:
-        keys = (_keys_within(searcher, _and(base, _cells(schema, cover.edge)), center,
-                             radius_km) if cover.edge else [])
-        inside = [(tantivy.Occur.Should, _cells(schema, cover.inside))] if cover.inside else []
+        ring = _cells(schema, cover.edge) if cover.edge else tantivy.Query.empty_query()
+        if cover.inside:
+            inside.append((tantivy.Occur.Should, _cells(schema, cover.inside)))
+    keys = _keys_within(searcher, ring, center, radius_km)
+    if keys is None:
+        keys = _keys_within(searcher, _and(base, ring), center, radius_km)
+    if keys is None:  # too many even among base's: check the first ones only
+        hits = searcher.search(_and(base, ring), EDGE_CANDIDATES, count=False).hits
+        addresses = [address for _, address in hits]
+        keys = [int(key) for key, distance in zip(
+            searcher.fast_field_values("key", addresses),
+            distances_km(searcher, addresses, center), strict=True)
+            if key is not None and distance is not None and distance <= radius_km]
     if keys:
-        inside.append((tantivy.Occur.Should, tantivy.Query.term_set_query(schema, "key", keys)))
+        inside.append((tantivy.Occur.Should, _any_key(schema, keys)))
     return tantivy.Query.boolean_query(inside) if inside else tantivy.Query.empty_query()
 
 
-def _ring_candidates(searcher: tantivy.Searcher, schema: tantivy.Schema,
-                     query: tantivy.Query, center: GeoPoint, wanted: int,
-                     max_km: float) -> tuple[tantivy.Query, float]:
-    """A circle around `center` (the query for its cells, and its radius) holding at least
-    `wanted` of the listings `query` matches, or all of them within `max_km`, and where
-    the listings allow, at most DISTANCE_CANDIDATES in its cells.
-
-    Widens from 1 km (by the density seen so far) and bisects back when a step overshoots.
-    """
-    radius = min(_FIRST_RING_KM, max_km)
-    low, high = 0.0, math.inf  # radii known to hold too few / too many listings
-    for _ in range(30):
-        cover = cover_circle(center, radius, _RING_ROWS)
-        if cover is None:
-            return query, max_km  # a continent-wide circle: take what the query matches
-        ring = _and(query, _cells(schema, cover.inside + cover.edge))
-        found = _count(searcher, ring)
-        enough = found >= wanted and bool(cover.inside) and _count(
-            searcher, _and(query, _cells(schema, cover.inside))) >= wanted
-        if not enough and radius < max_km:
-            low = radius
-        elif enough and found > DISTANCE_CANDIDATES and radius > low * 1.02:
-            high = radius
-        else:
-            return ring, radius
-        if high < math.inf:
-            radius = (low + high) / 2
-        else:
-            growth = 4.0 if found == 0 else min(4.0, max(1.5, 1.3 * math.sqrt(wanted / found)))
-            radius = min(max_km, radius * growth)
-    return ring, radius
-
-
-def nearest(searcher: tantivy.Searcher, schema: tantivy.Schema, query: tantivy.Query,
-            center: GeoPoint, wanted: int, max_km: float | None
-            ) -> list[tuple[float, float, tantivy.DocAddress]]:
-    """The `wanted` listings `query` matches nearest to `center`, nearest first, as
-    (distance in km, score, address); listings without coordinates are left out. `query`
-    must already hold the radius filter when there is one (`max_km`, else the whole
-    Earth). At most DISTANCE_CANDIDATES listings are compared."""
-    limit_km = max_km if max_km is not None else HALF_CIRCUMFERENCE_KM
-    with_point = _and(query, tantivy.Query.exists_query("lat"))
-    candidates, radius = with_point, limit_km
-    if _count(searcher, with_point) > _DIRECT_SORT:
-        candidates, radius = _ring_candidates(searcher, schema, with_point, center,
-                                              wanted, limit_km)
-    hits = searcher.search(candidates, DISTANCE_CANDIDATES, count=False).hits
+def _ranked(searcher: tantivy.Searcher, hits: list[tuple[Any, tantivy.DocAddress]],
+            center: GeoPoint, radius_km: float) -> list[tuple[float, float, tantivy.DocAddress]]:
+    """The hits within `radius_km` as (distance, score, address), nearest first (equal
+    distances in key order, so pages never overlap)."""
     addresses = [address for _, address in hits]
     keys = searcher.fast_field_values("key", addresses)
     ranked = sorted((distance, int(key or 0), index) for index, (distance, key) in
                     enumerate(zip(distances_km(searcher, addresses, center), keys,
                                   strict=True))
-                    if distance is not None and distance <= radius * _SLACK)
+                    if distance is not None and distance <= radius_km * _SLACK)
     return [(distance, float(hits[index][0]), addresses[index])
-            for distance, _, index in ranked[:wanted]]
+            for distance, _, index in ranked]
+
+
+def nearest(searcher: tantivy.Searcher, schema: tantivy.Schema, query: tantivy.Query,
+            center: GeoPoint, wanted: int, total: int, max_km: float | None
+            ) -> list[tuple[float, float, tantivy.DocAddress]]:
+    """The `wanted` listings of `query` nearest to `center`, nearest first, as (distance
+    in km, score, address). `query` must keep only listings with a point, and hold the
+    radius filter when there is one (`max_km`); `total` is how many it matches.
+
+    Up to DISTANCE_CANDIDATES matches are all sorted, in one pass. More are searched in a
+    circle that widens from 1 km (by the density seen) and narrows back when it holds
+    more than DISTANCE_CANDIDATES; each step is one pass over its cells. Where the points
+    are too dense for that (thousands at one spot), or the circle would span a continent,
+    DISTANCE_CANDIDATES of them are sorted.
+    """
+    limit_km = max_km if max_km is not None else HALF_CIRCUMFERENCE_KM
+    if total <= DISTANCE_CANDIDATES:
+        hits = searcher.search(query, DISTANCE_CANDIDATES, count=False).hits
+        return _ranked(searcher, hits, center, limit_km)[:wanted]
+    radius, low, high = min(_FIRST_RING_KM, limit_km), 0.0, math.inf
+    for _ in range(30):
+        cover = cover_circle(center, radius, _RING_ROWS)
+        if cover is None:
+            break
+        result = searcher.search(_and(query, _cells(schema, cover.inside + cover.edge)),
+                                 DISTANCE_CANDIDATES, count=True)
+        found = int(result.count or 0)  # type: ignore[attr-defined]
+        if found > DISTANCE_CANDIDATES and radius > low * 1.02:
+            high = radius
+            radius = (low + radius) / 2
+            continue
+        ranked = _ranked(searcher, result.hits, center, radius)
+        if len(ranked) >= wanted or radius >= limit_km or found > DISTANCE_CANDIDATES:
+            return ranked[:wanted]
+        low = radius
+        growth = 4.0 if not ranked else min(4.0, max(1.5, 1.3 * math.sqrt(wanted / len(ranked))))
+        radius = (low + high) / 2 if high < math.inf else min(limit_km, radius * growth)
+    hits = searcher.search(query, DISTANCE_CANDIDATES, count=False).hits
+    return _ranked(searcher, hits, center, limit_km)[:wanted]

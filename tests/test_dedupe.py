@@ -365,6 +365,29 @@ def test_incremental_index_updates_equal_a_rebuild(tmp_path):
 
 # --- the sample world, end to end ------------------------------------------------------------
 
+def test_refresh_source_one_run_at_a_time_shows_one_result(tmp_path):
+    from crawlers import FetchLimits, make_client
+    from sample_platforms import SamplePlatforms, sample_sources
+    from sharehub.crawl import register_sources
+    from sharehub.pipeline import RefreshDeps, refresh_source
+    from sharehub.runtime import demo_config
+
+    limits = FetchLimits(allow_private_networks=True)
+    with SamplePlatforms(host="127.0.0.1", port=0) as platforms, make_client(limits) as client:
+        config = demo_config([s for s in sample_sources(platforms.base_url)
+                              if s["id"] in ("mapo-tools", "gongyunuri-seoul")])
+        deps = RefreshDeps(Catalog(tmp_path / "catalog.sqlite3"),
+                           TantivyIndex(tmp_path / "index"), client, limits,
+                           secrets=platforms.secrets())
+        register_sources(config, deps)
+        for source in config.sources:  # the scheduler's path: no batching
+            assert refresh_source(source.to_source(), deps).run.status == "ok"
+        hits = deps.index.search(SearchQuery(text="망원1동", limit=50)).hits
+        deps.catalog.close()
+    assert [(h.listing.source_id, h.listing.also_listed_on) for h in hits] == [
+        ("gongyunuri-seoul", ["mapo-tools"])], "same quality: the one with a booking link"
+
+
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     from sample_platforms import SamplePlatforms, sample_sources
