@@ -56,6 +56,13 @@ def _json_feed() -> dict[str, Any]:
     return feed
 
 
+def _serial(platform_id: str, n: int) -> str:
+    """A number naming record n of a platform: platforms list different places, and a
+    number in a name tells rooms apart (normalizer/dedupe.py), so no two records of the
+    world are taken for one place listed twice."""
+    return f"{platform_id.lstrip('p')}-{n + 1}"
+
+
 def _unique_identity(prefix: str, suffix: str, query: str, title_suffix: str,
                      match: re.Match[str]) -> str:
     tag, attributes, value = match.groups()
@@ -68,7 +75,8 @@ def _rss(platform_id: str, count: int, revision: int) -> bytes:
     head, items, tail = _rss_parts()
     out = []
     for n in range(count):
-        suffix = f" {n + 1}호" + (f" (개정 {revision})" if n == 0 and revision else "")
+        suffix = f" {_serial(platform_id, n)}호" + (f" (개정 {revision})" if n == 0 and revision
+                                                   else "")
         out.append(_RSS_IDENTITY.sub(
             partial(_unique_identity, f"{platform_id}-", f"-{n}", f"?unit={n}", suffix),
             items[n % len(items)]))
@@ -86,7 +94,7 @@ def _csv(platform_id: str, count: int, revision: int) -> bytes:
         row = list(rows[n % len(rows)])
         # 공구대여소 names a lending point (with the address, its identity in a CSV): the
         # platform and a serial make it unique; a revision changes its 비치공구류 only.
-        row[0] = f"{row[0]} {platform_id}-{n + 1}"
+        row[0] = f"{row[0]} {_serial(platform_id, n)}"
         if n == 0 and revision:
             row[4] = f"{row[4]}+예초기"
         writer.writerow(row)
@@ -101,8 +109,8 @@ def _json(platform_id: str, count: int, revision: int) -> bytes:
         item = dict(items[n % len(items)])
         item["id"] = f"{platform_id}-{item['id']}-{n}"
         item["url"] = f"{item['url']}?unit={n}"
-        item["title"] = f"{item['title']} #{n + 1}" + (f" (개정 {revision})" if n == 0 and revision
-                                                       else "")
+        item["title"] = f"{item['title']} #{_serial(platform_id, n)}" + (
+            f" (개정 {revision})" if n == 0 and revision else "")
         out.append(item)
     feed["items"] = out
     feed["title"] = f"{feed['title']} ({platform_id})"

@@ -64,10 +64,6 @@ def _any_key(schema: tantivy.Schema, keys: list[int]) -> tantivy.Query:
     return tantivy.Query.const_score_query(union, 1.0)
 
 
-def _count(searcher: tantivy.Searcher, query: tantivy.Query) -> int:
-    return int(searcher.search(query, 1, count=True).count)  # type: ignore[attr-defined]
-
-
 def distances_km(searcher: tantivy.Searcher, addresses: list[tantivy.DocAddress],
                  center: GeoPoint) -> list[float | None]:
     """Distance from `center` to each document (None when it has no coordinates)."""

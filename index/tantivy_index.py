@@ -28,7 +28,7 @@ from index.analysis import bigram_terms, initial_terms, morph_terms, unigram_ter
 from index.errors import SearchBackendError
 from index.korean import shared_morphology
 from index.search_types import SearchHit, SearchQuery, SearchResults
-from index.tantivy_facets import count_facets
+from index.tantivy_facets import count_facets, count_with_facets
 from index.tantivy_fields import RECENCY_FIELD, add_filter_fields, filter_values
 from index.tantivy_filters import filter_queries
 from index.tantivy_geo import DISTANCE_CANDIDATES, circle_query, distances_km, nearest
@@ -272,12 +272,12 @@ class TantivyIndex:
             base = tantivy.Query.boolean_query([
                 (tantivy.Occur.Must, base),
                 (tantivy.Occur.Must, tantivy.Query.exists_query("lat"))])
+            total, facets = count_with_facets(searcher, base, query.facets)
             ranked = nearest(searcher, self._schema, base, query.near,
-                             min(offset + limit, DISTANCE_CANDIDATES), query.radius_km)
+                             min(offset + limit, DISTANCE_CANDIDATES), total, query.radius_km)
             page: list[tuple[float, tantivy.DocAddress, float | None]] = [
                 (score if text is not None else 0.0, address, distance)
                 for distance, score, address in ranked[offset:offset + limit]]
-            total = int(searcher.search(base, 1, count=True).count)  # type: ignore[attr-defined]
         else:
             if text is not None and query.sort == "relevance":
                 result = searcher.search(base, limit, count=True, offset=offset,
@@ -292,10 +292,10 @@ class TantivyIndex:
             page = [(float(score) if text is not None else 0.0, address, distance)
                     for (score, address), distance in zip(result.hits, distances, strict=True)]
             total = int(result.count or 0)  # type: ignore[attr-defined]  # not in the stub
+            facets = count_facets(searcher, base, query.facets)
         hits = [SearchHit(Listing.model_validate_json(searcher.doc(address)["doc"][0]),
                           score, distance) for score, address, distance in page]
-        return SearchResults(total=total, hits=hits,
-                             facets=count_facets(searcher, base, query.facets))
+        return SearchResults(total=total, hits=hits, facets=facets)
 
     def get(self, listing_id: str) -> Listing | None:
         searcher = self._live().searcher()
