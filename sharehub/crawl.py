@@ -127,7 +127,7 @@ def crawl_sources(sources: Sequence[SourceSchedule], deps: RefreshDeps,
     catalog is serialized in refresh_source), one broken source never stopping the
     others, then make sure the search index reflects the catalog. Each run commits to
     the catalog at once; the search index takes the changes in batches (one index commit
-    per few thousand listings, not one per source). Documents are parsed in a pool of
+    per 20,000 changed listings, not one per source). Documents are parsed in a pool of
     `parse_processes` processes (0: in the worker threads; None: one per CPU when there
     are at least POOL_MIN_SOURCES sources and more than one CPU). Outcomes come back in
     the order of `sources`."""

@@ -41,7 +41,9 @@ class PendingIndexChanges:
     change_seq it reflects, so a kill before `flush` leaves it behind, and sync_index
     rebuilds it from the catalog. Used under RefreshDeps.apply_lock."""
 
-    def __init__(self, max_listings: int = 5000) -> None:
+    # A city's crawl (≈20,000 listings) is one batch: each flush also reads the catalog to
+    # regroup duplicates, so fewer flushes cost less.
+    def __init__(self, max_listings: int = 20_000) -> None:
         self.max_listings = max_listings
         self._clear()
 
