@@ -33,8 +33,8 @@ def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
                         help="wait before every answer's first byte (default 50-100, spread "
                              "over the platforms)")
     parser.add_argument("--workers", type=int, default=16, help="sharehub's crawl threads")
-    parser.add_argument("--parse-processes", type=int, default=None,
-                        help="parse pool size (default: one per CPU for a large crawl)")
+    parser.add_argument("--parse-processes", type=int, default=0,
+                        help="parse in a pool of N processes (default 0: in the threads)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--no-report", action="store_true", help="leave bench/REPORT.md alone")
 
@@ -50,8 +50,7 @@ def _command_line(args: argparse.Namespace) -> str:
     return (f"sharehub bench crawl --platforms {args.platforms} --listings-per-platform "
             f"{args.listings_per_platform} --latency-ms {args.latency_ms} "
             f"--workers {args.workers}"
-            + (f" --parse-processes {args.parse_processes}"
-               if args.parse_processes is not None else ""))
+            + (f" --parse-processes {args.parse_processes}" if args.parse_processes else ""))
 
 
 def run_crawl(args: argparse.Namespace) -> int:

@@ -102,10 +102,10 @@ def _baseline_leg(documents: list[tuple[str, str]], out: Connection) -> None:
     out.send(_measured(crawl))
 
 
-def _sharehub_legs(sources: list[dict[str, Any]], workers: int, parse_processes: int | None,
+def _sharehub_legs(sources: list[dict[str, Any]], workers: int, parse_processes: int,
                    out: Connection) -> None:
     from index import SearchQuery
-    from sharehub.crawl import crawl_sources, parse_pool_size, register_sources
+    from sharehub.crawl import crawl_sources, register_sources
     from sharehub.runtime import demo_config, open_deps
     from sharehub.settings import Settings
 
@@ -135,8 +135,7 @@ def _sharehub_legs(sources: list[dict[str, Any]], workers: int, parse_processes:
             out.send(_measured(crawl))
             out.send({"host_min_delay_s": settings.crawl_host_min_delay_s,
                       "host_max_concurrent": settings.crawl_host_max_concurrent,
-                      "workers": workers, "parse_processes": parse_pool_size(
-                          parse_processes, len(sources))})
+                      "workers": workers, "parse_processes": parse_processes})
 
 
 def _spawn(target: Callable[..., None], *args: Any) -> tuple[Any, Connection]:
@@ -163,7 +162,7 @@ def _with_requests(world: World, run: Callable[[], LegFigures]) -> LegFigures:
 
 def run_crawl_bench(platforms: int = 200, per_platform: int = 100, *,
                     latency_ms: tuple[float, float] = (50.0, 100.0), workers: int = 16,
-                    parse_processes: int | None = None, revise_every: int = 20
+                    parse_processes: int = 0, revise_every: int = 20
                     ) -> dict[str, Any]:
     """Build the world, run the baseline leg and the two sharehub legs against it.
 

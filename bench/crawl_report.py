@@ -26,8 +26,10 @@ def _leg_row(label: str, leg: dict[str, Any]) -> str:
     cpu = f"{leg['cpu_s']:.1f}" + (f" ({leg['crawl_process_cpu_s']:.1f} + {pool_cpu:.1f} "
                                    "in the parse pool)" if pool_cpu >= 0.05 else "")
     pool_rss = leg.get("child_peak_rss_mb", 0.0)
+    # ru_maxrss of children is a high-water mark over the process's life: the full
+    # crawl's is its own, a later leg's is not.
     memory = f"{leg['peak_rss_mb']:.0f}" + (f" (parse process: {pool_rss:.0f})"
-                                            if pool_cpu >= 0.05 else "")
+                                            if pool_cpu >= 0.05 and "full" in label else "")
     return (f"| {label} | {leg['wall_s']:.2f} | {leg['requests']} | "
             f"{leg['requests_per_s']:.1f} | {leg['listings_per_s']:,.0f} | {cpu} | "
             f"{leg['cpu_ms_per_listing']:.3f} | {memory} |")
@@ -46,7 +48,7 @@ def render_crawl_section(figures: dict[str, Any], command: str) -> str:
     return f"""## Crawl: {world['platforms']} platforms, {world['listings']:,} listings on loopback
 
 Command: `{command}`. {machine['arch']}, {machine['cpus']} CPUs, CPython {machine['python']};
-one run, on a machine shared with other work: read the ratios, not the absolute figures.
+one run, on a machine shared with other work (load averages below).
 
 World (`bench/world.py`): {world['platforms']} platforms ({kinds['csv']} district CP949 CSV
 files, {kinds['rss']} company RSS feeds, {kinds['json_feed']} JSON Feeds, grown from the
@@ -55,8 +57,9 @@ sample platforms' real-format documents), {world['listings_per_platform']} listi
 neighbour's); robots.txt on {world['robots_txt_hosts']} hosts, 404 on the others;
 {latency} before the first byte of every answer. For the re-crawl
 {world['revised_for_recrawl']} platforms changed one record; the others answer 304.
-sharehub ran with {settings['workers']} worker threads, a parse pool of
-{settings.get('parse_processes', 'auto')} processes and the default politeness:
+sharehub ran with {settings['workers']} worker threads, parsing
+{f"in a pool of {settings['parse_processes']} processes" if settings.get('parse_processes')
+ else "in those threads"}, and the default politeness:
 {settings['host_min_delay_s']:g} s between request starts and {settings['host_max_concurrent']}
 in flight per host.
 

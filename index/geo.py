@@ -140,7 +140,11 @@ def cover_circle(center: GeoPoint, radius_km: float,
     last_row = int((north + 90.0) / size)
     inner: dict[int, tuple[int, int]] = {}
     edge: list[int] = []
-    for row in range(first_row, last_row + 1):
+    # the circle's half-width on each line between rows: each is the top of one row and
+    # the bottom of the next
+    lines = [_half_width(center, delta, row * size - 90.0)
+             for row in range(first_row, last_row + 2)]
+    for index, row in enumerate(range(first_row, last_row + 1)):
         low, high = row * size - 90.0, (row + 1) * size - 90.0
         span_lat = min(max(widest_lat, max(low, south)), min(high, north))
         outer_half = _half_width(center, delta, span_lat)
@@ -148,7 +152,7 @@ def cover_circle(center: GeoPoint, radius_km: float,
             continue
         outer = (int((center.lon - outer_half - _EPS_DEG + 180.0) // size),
                  int((center.lon + outer_half + _EPS_DEG + 180.0) // size))
-        inside = _inside_columns(center, delta, low, high, size)
+        inside = _inside_columns(center, lines[index], lines[index + 1], size)
         if inside is not None and south <= low and high <= north:
             inner[row] = inside
             edge += [_pack(fine, row, c) for c in range(outer[0], inside[0])]
@@ -158,13 +162,13 @@ def cover_circle(center: GeoPoint, radius_km: float,
     return CircleCover(inside=_merge_inside(inner, fine), edge=edge)
 
 
-def _inside_columns(center: GeoPoint, delta: float, low: float, high: float,
+def _inside_columns(center: GeoPoint, low: float | None, high: float | None,
                     size: float) -> tuple[int, int] | None:
-    """Columns of a row whose cells have all four corners inside the circle."""
-    halves = [_half_width(center, delta, low), _half_width(center, delta, high)]
-    if halves[0] is None or halves[1] is None:
+    """Columns of a row whose cells have all four corners inside the circle, given the
+    circle's half-widths on the row's bottom and top lines."""
+    if low is None or high is None:
         return None
-    half = min(halves[0], halves[1]) - _EPS_DEG
+    half = min(low, high) - _EPS_DEG
     first = math.ceil((center.lon - half + 180.0) / size)
     last = math.floor((center.lon + half + 180.0) / size) - 1
     return (first, last) if first <= last else None
@@ -195,7 +199,11 @@ def _merge_inside(inner: dict[int, tuple[int, int]], fine: int) -> list[int]:
             if previous is not None and (parent := covered.get(group >> (level - previous))):
                 factor = 1 << (level - previous)
                 skip = (parent[0] * factor, (parent[1] + 1) * factor - 1)
-            terms += [_pack(level, group, c) for c in range(first, last + 1)
-                      if not skip[0] <= c <= skip[1]]
+            if skip[0] > skip[1]:
+                runs = [range(first, last + 1)]
+            else:  # the covered run sits inside [first, last]: what is left of it
+                runs = [range(first, min(last, skip[0] - 1) + 1),
+                        range(max(first, skip[1] + 1), last + 1)]
+            terms += [_pack(level, group, c) for run in runs for c in run]
         covered, previous = groups, level
     return terms

@@ -14,13 +14,12 @@ import tantivy
 
 from index.search_types import FacetCount, FacetName
 
-__all__ = ["FACET_FIELDS", "count_facets", "count_with_facets"]
+__all__ = ["FACET_FIELDS", "count_facets"]
 
 # SearchQuery facet name → fast field holding its value.
 FACET_FIELDS: dict[FacetName, str] = {
     "kind": "kind", "category": "category", "district": "district", "source": "source",
     "free": "free", "provider_type": "provider_type"}
-_TOTAL = "__total"  # not a facet name, so never a clash
 _FACET_SIZE = 1000  # more than the 250-odd 시군구 or any taxonomy: no value is cut off
 
 
@@ -49,12 +48,3 @@ def count_facets(searcher: tantivy.Searcher, query: tantivy.Query,
     answer = searcher.aggregate(query, _aggregation(wanted))
     return {name: _buckets(answer, name) for name in wanted}
 
-
-def count_with_facets(searcher: tantivy.Searcher, query: tantivy.Query,
-                      names: Iterable[FacetName]) -> tuple[int, dict[str, list[FacetCount]]]:
-    """How many listings `query` matches, and its facet counts (as `count_facets`), in
-    one pass over the matches: a value count of `seen`, which every listing has."""
-    wanted = list(dict.fromkeys(names))
-    answer = searcher.aggregate(query, {**_aggregation(wanted),
-                                        _TOTAL: {"value_count": {"field": "seen"}}})
-    return int(answer[_TOTAL]["value"]), {name: _buckets(answer, name) for name in wanted}

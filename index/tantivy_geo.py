@@ -2,11 +2,13 @@
 
 A radius becomes an exact filter: the grid cells wholly inside the circle match in the
 index, and the listings of the thin ring of edge cells are checked with the haversine
-distance, then matched by their numeric key. The filter is an ordinary query, so totals,
-facets and paging over it are exact. Nearest-first ordering widens a circle around the
-point until it holds enough listings, then sorts those by distance.
+distance, then matched by their numeric key (a 63-bit hash of the id: a listing outside
+the circle would pass only if it shared the key of one inside, odds of about 1e-7 at a
+million listings). The filter is an ordinary query, so totals, facets and paging over it
+are exact. Nearest first: up to DISTANCE_CANDIDATES matches are sorted by distance in one
+pass; with more, a circle around the point widens until it holds enough of them.
 
-Bounds (so one search stays a few milliseconds): at most EDGE_CANDIDATES edge listings
+Bounds (so one search stays within milliseconds): at most EDGE_CANDIDATES edge listings
 are checked per radius filter, and at most DISTANCE_CANDIDATES listings are sorted by
 distance, which also bounds how deep distance-sorted pages go (offset + limit).
 """
@@ -19,13 +21,14 @@ from typing import Any
 
 import tantivy
 
-from index.geo import bbox_around, cover_circle, haversine_km
+from index.geo import MIN_ROWS, CircleCover, bbox_around, cover_circle, haversine_km
 from index.search_types import GeoPoint
 from index.tantivy_filters import bbox_query
 
 __all__ = [
     "DISTANCE_CANDIDATES",
     "EDGE_CANDIDATES",
+    "EDGE_TARGET",
     "HALF_CIRCUMFERENCE_KM",
     "circle_query",
     "distances_km",
@@ -34,6 +37,7 @@ __all__ = [
 ]
 
 EDGE_CANDIDATES = 20_000
+EDGE_TARGET = 2_000  # more edge listings than this: a finer cover (its Python costs less)
 DISTANCE_CANDIDATES = 2_000
 HALF_CIRCUMFERENCE_KM = 20_016.0  # no two points on Earth are farther apart
 _FIRST_RING_KM = 1.0
@@ -74,18 +78,24 @@ def distances_km(searcher: tantivy.Searcher, addresses: list[tantivy.DocAddress]
             for lat, lon in zip(lats, lons, strict=True)]
 
 
-def _keys_within(searcher: tantivy.Searcher, query: tantivy.Query, center: GeoPoint,
-                 radius_km: float) -> list[int] | None:
-    """Keys of the listings `query` matches within the radius; None when there are more
-    than EDGE_CANDIDATES to check."""
+def _edge_keys(searcher: tantivy.Searcher, query: tantivy.Query, center: GeoPoint,
+               radius_km: float) -> tuple[list[int], int]:
+    """Keys of the listings `query` matches within the radius, among its first
+    EDGE_CANDIDATES, and how many it matches."""
     result = searcher.search(query, EDGE_CANDIDATES, count=True)
-    if int(result.count or 0) > EDGE_CANDIDATES:  # type: ignore[attr-defined]
-        return None
     addresses = [address for _, address in result.hits]
     keys = searcher.fast_field_values("key", addresses)
     return [int(key) for key, distance in
             zip(keys, distances_km(searcher, addresses, center), strict=True)
-            if key is not None and distance is not None and distance <= radius_km]
+            if key is not None and distance is not None and distance <= radius_km
+            ], int(result.count or 0)  # type: ignore[attr-defined]  # not in the stub
+
+
+def _ring(schema: tantivy.Schema, cover: CircleCover | None, center: GeoPoint,
+          radius_km: float) -> tantivy.Query:
+    if cover is None:
+        return bbox_query(schema, bbox_around(center, radius_km))
+    return _cells(schema, cover.edge) if cover.edge else tantivy.Query.empty_query()
 
 
 def circle_query(searcher: tantivy.Searcher, schema: tantivy.Schema, base: tantivy.Query,
@@ -93,29 +103,25 @@ def circle_query(searcher: tantivy.Searcher, schema: tantivy.Schema, base: tanti
     """Listings within `radius_km` of `center` (AND it with `base`, the rest of the
     search). Listings without coordinates never match.
 
-    The edge listings are checked without `base` when they are few (a text query costs
-    more to run than a few thousand distances), else among `base`'s; if even those are
-    more than EDGE_CANDIDATES, the first EDGE_CANDIDATES are checked and the rest of
-    the ring is left out. Circles too large for a cell cover check their bounding box's.
+    The edge ring's listings are checked without `base` (a text query costs more to run
+    than a few thousand distances); when they are more than EDGE_TARGET the cover is
+    redone with 4× the rows (a ring a quarter as wide). Beyond EDGE_CANDIDATES they are
+    checked among `base`'s matches, and if even those are more, the first
+    EDGE_CANDIDATES only (the rest of the ring is left out). Circles too large for a cell
+    cover check their bounding box's listings instead.
     """
     cover = cover_circle(center, radius_km)
+    if cover is not None and cover.edge and int(searcher.search(
+            _cells(schema, cover.edge), 1, count=True).count or 0) > EDGE_TARGET:  # type: ignore[attr-defined]
+        cover = cover_circle(center, radius_km, 4 * MIN_ROWS) or cover
+    keys, found = _edge_keys(searcher, _ring(schema, cover, center, radius_km), center,
+                             radius_km)
+    if found > EDGE_CANDIDATES:
+        keys, _ = _edge_keys(searcher, _and(base, _ring(schema, cover, center, radius_km)),
+                             center, radius_km)
     inside: _Clauses = []
-    if cover is None:
-        ring = bbox_query(schema, bbox_around(center, radius_km))
-    else:
-        ring = _cells(schema, cover.edge) if cover.edge else tantivy.Query.empty_query()
-        if cover.inside:
-            inside.append((tantivy.Occur.Should, _cells(schema, cover.inside)))
-    keys = _keys_within(searcher, ring, center, radius_km)
-    if keys is None:
-        keys = _keys_within(searcher, _and(base, ring), center, radius_km)
-    if keys is None:  # too many even among base's: check the first ones only
-        hits = searcher.search(_and(base, ring), EDGE_CANDIDATES, count=False).hits
-        addresses = [address for _, address in hits]
-        keys = [int(key) for key, distance in zip(
-            searcher.fast_field_values("key", addresses),
-            distances_km(searcher, addresses, center), strict=True)
-            if key is not None and distance is not None and distance <= radius_km]
+    if cover is not None and cover.inside:
+        inside.append((tantivy.Occur.Should, _cells(schema, cover.inside)))
     if keys:
         inside.append((tantivy.Occur.Should, _any_key(schema, keys)))
     return tantivy.Query.boolean_query(inside) if inside else tantivy.Query.empty_query()
@@ -136,11 +142,11 @@ def _ranked(searcher: tantivy.Searcher, hits: list[tuple[Any, tantivy.DocAddress
 
 
 def nearest(searcher: tantivy.Searcher, schema: tantivy.Schema, query: tantivy.Query,
-            center: GeoPoint, wanted: int, total: int, max_km: float | None
-            ) -> list[tuple[float, float, tantivy.DocAddress]]:
+            center: GeoPoint, wanted: int, max_km: float | None
+            ) -> tuple[list[tuple[float, float, tantivy.DocAddress]], int]:
     """The `wanted` listings of `query` nearest to `center`, nearest first, as (distance
-    in km, score, address). `query` must keep only listings with a point, and hold the
-    radius filter when there is one (`max_km`); `total` is how many it matches.
+    in km, score, address), and how many listings `query` matches. `query` must keep only
+    listings with a point, and hold the radius filter when there is one (`max_km`).
 
     Up to DISTANCE_CANDIDATES matches are all sorted, in one pass. More are searched in a
     circle that widens from 1 km (by the density seen) and narrows back when it holds
@@ -149,9 +155,10 @@ def nearest(searcher: tantivy.Searcher, schema: tantivy.Schema, query: tantivy.Q
     DISTANCE_CANDIDATES of them are sorted.
     """
     limit_km = max_km if max_km is not None else HALF_CIRCUMFERENCE_KM
+    first = searcher.search(query, DISTANCE_CANDIDATES, count=True)
+    total = int(first.count or 0)  # type: ignore[attr-defined]
     if total <= DISTANCE_CANDIDATES:
-        hits = searcher.search(query, DISTANCE_CANDIDATES, count=False).hits
-        return _ranked(searcher, hits, center, limit_km)[:wanted]
+        return _ranked(searcher, first.hits, center, limit_km)[:wanted], total
     radius, low, high = min(_FIRST_RING_KM, limit_km), 0.0, math.inf
     for _ in range(30):
         cover = cover_circle(center, radius, _RING_ROWS)
@@ -166,9 +173,8 @@ def nearest(searcher: tantivy.Searcher, schema: tantivy.Schema, query: tantivy.Q
             continue
         ranked = _ranked(searcher, result.hits, center, radius)
         if len(ranked) >= wanted or radius >= limit_km or found > DISTANCE_CANDIDATES:
-            return ranked[:wanted]
+            return ranked[:wanted], total
         low = radius
         growth = 4.0 if not ranked else min(4.0, max(1.5, 1.3 * math.sqrt(wanted / len(ranked))))
         radius = (low + high) / 2 if high < math.inf else min(limit_km, radius * growth)
-    hits = searcher.search(query, DISTANCE_CANDIDATES, count=False).hits
-    return _ranked(searcher, hits, center, limit_km)[:wanted]
+    return _ranked(searcher, first.hits, center, limit_km)[:wanted], total

@@ -6,8 +6,15 @@ Layout of the data folder:
     <root>/versions/<name>/     one complete tantivy index + sharehub.json (change_seq)
 
 `rebuild` writes a new version beside the live one and swaps CURRENT atomically, so a
-kill at any moment leaves readers on the previous complete version. User text is turned
-into term and phrase queries built in code: it never reaches a query parser.
+kill at any moment leaves readers on the previous complete version; the folders a killed
+rebuild leaves are removed by the next one. User text is turned into term and phrase
+queries built in code: it never reaches a query parser.
+
+Filters, facets, geo and opening hours live in their own modules: `tantivy_fields` (what
+each listing carries besides text), `tantivy_filters`, `tantivy_facets` (terms
+aggregations, run beside the top-hits pass), `tantivy_geo` with `geo` (exact radius
+filters over grid cells, nearest-first ordering) and `open_hours_index` (weekly hours as
+segment-tree slots, Korean public holidays).
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -28,7 +36,7 @@ from index.analysis import bigram_terms, initial_terms, morph_terms, unigram_ter
 from index.errors import SearchBackendError
 from index.korean import shared_morphology
 from index.search_types import SearchHit, SearchQuery, SearchResults
-from index.tantivy_facets import count_facets, count_with_facets
+from index.tantivy_facets import count_facets
 from index.tantivy_fields import RECENCY_FIELD, add_filter_fields, filter_values
 from index.tantivy_filters import filter_queries
 from index.tantivy_geo import DISTANCE_CANDIDATES, circle_query, distances_km, nearest
@@ -39,8 +47,8 @@ from normalizer.schema import Listing
 __all__ = ["TantivyIndex"]
 
 _WRITER_HEAP = 50_000_000
-_REBUILD_HEAP = 200_000_000  # split between the threads; tantivy needs ≥ 15 MB each
-_REBUILD_THREADS = 2
+_REBUILD_HEAP = 200_000_000  # fewer, larger segments; memory is given back after the build
+_REBUILD_THREADS = 1  # the Python side building documents is the bottleneck, not tantivy
 _MAX_OFFSET = 10_000
 
 
@@ -96,6 +104,7 @@ class TantivyIndex:
         self._lock = threading.RLock()
         self._version: str | None = None
         self._index: tantivy.Index | None = None
+        self._facet_pool: ThreadPoolExecutor | None = None
         self._open_current()
 
     # --- versions ------------------------------------------------------------------------
@@ -239,6 +248,15 @@ class TantivyIndex:
         """User text → a query built in code, never parsed (index.tantivy_text_query)."""
         return build_text_query(self._schema, self._live().searcher(), text)
 
+    def _facets(self) -> ThreadPoolExecutor:
+        """Threads for facet counts, which run beside the top-hits pass (tantivy releases
+        the GIL): a search then takes about the longer of the two passes, not their sum."""
+        with self._lock:
+            if self._facet_pool is None:
+                self._facet_pool = ThreadPoolExecutor(max_workers=2,
+                                                      thread_name_prefix="sharehub-facets")
+            return self._facet_pool
+
     def _filtered(self, searcher: tantivy.Searcher, query: SearchQuery,
                   text: tantivy.Query | None) -> tantivy.Query:
         """The whole result set of `query`: its text and every filter, radius included."""
@@ -272,13 +290,16 @@ class TantivyIndex:
             base = tantivy.Query.boolean_query([
                 (tantivy.Occur.Must, base),
                 (tantivy.Occur.Must, tantivy.Query.exists_query("lat"))])
-            total, facets = count_with_facets(searcher, base, query.facets)
-            ranked = nearest(searcher, self._schema, base, query.near,
-                             min(offset + limit, DISTANCE_CANDIDATES), total, query.radius_km)
+            counting = (self._facets().submit(count_facets, searcher, base, query.facets)
+                        if query.facets else None)
+            ranked, total = nearest(searcher, self._schema, base, query.near,
+                                    min(offset + limit, DISTANCE_CANDIDATES), query.radius_km)
             page: list[tuple[float, tantivy.DocAddress, float | None]] = [
                 (score if text is not None else 0.0, address, distance)
                 for distance, score, address in ranked[offset:offset + limit]]
         else:
+            counting = (self._facets().submit(count_facets, searcher, base, query.facets)
+                        if query.facets else None)
             if text is not None and query.sort == "relevance":
                 result = searcher.search(base, limit, count=True, offset=offset,
                                          weight_by_field=RECENCY_FIELD)
@@ -292,9 +313,9 @@ class TantivyIndex:
             page = [(float(score) if text is not None else 0.0, address, distance)
                     for (score, address), distance in zip(result.hits, distances, strict=True)]
             total = int(result.count or 0)  # type: ignore[attr-defined]  # not in the stub
-            facets = count_facets(searcher, base, query.facets)
         hits = [SearchHit(Listing.model_validate_json(searcher.doc(address)["doc"][0]),
                           score, distance) for score, address, distance in page]
+        facets = counting.result() if counting is not None else {}
         return SearchResults(total=total, hits=hits, facets=facets)
 
     def get(self, listing_id: str) -> Listing | None:
@@ -319,5 +340,8 @@ class TantivyIndex:
 
     def close(self) -> None:
         with self._lock:
+            if self._facet_pool is not None:
+                self._facet_pool.shutdown(wait=True)
+                self._facet_pool = None
             self._index = None
             self._version = None

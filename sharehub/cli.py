@@ -93,8 +93,8 @@ def _parser() -> argparse.ArgumentParser:
     crawl_bench.add_argument("--latency-ms", default="50-100", metavar="N|LOW-HIGH",
                              help="wait before each answer (default 50-100, spread)")
     crawl_bench.add_argument("--workers", type=int, default=16, help="crawl threads")
-    crawl_bench.add_argument("--parse-processes", type=int,
-                             help="parse pool size (default: one per CPU)")
+    crawl_bench.add_argument("--parse-processes", type=int, default=0,
+                             help="parse in a pool of N processes (default 0: in the threads)")
     index_bench = benches.add_parser("index", help="index and query: tantivy vs SQLite FTS5")
     index_bench.add_argument("--size", type=int, default=20_000, help="listings indexed")
     for command in (crawl_bench, index_bench):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import os
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import (
@@ -32,12 +31,7 @@ from sharehub.pipeline import (
 )
 from sharehub.schedules import ConfigError, ScheduleConfig, SourceSchedule
 
-__all__ = ["POOL_MIN_SOURCES", "crawl_sources", "parse_pool_size", "print_runs",
-           "register_sources", "runs_as_json", "select_sources"]
-
-# A parse pool costs each process an interpreter start and the normalizer's imports
-# (about a second of CPU): worth it only for a crawl with enough documents to parse.
-POOL_MIN_SOURCES = 40
+__all__ = ["crawl_sources", "print_runs", "register_sources", "runs_as_json", "select_sources"]
 
 
 def select_sources(config: ScheduleConfig, ids: Sequence[str],
@@ -110,34 +104,25 @@ def _parse_pool(processes: int) -> Iterator[Executor | None]:
         yield pool
 
 
-def parse_pool_size(requested: int | None, sources: int) -> int:
-    """How many parse processes a crawl of `sources` sources uses: `requested` when
-    given, else one per CPU for a large crawl on a machine with several CPUs, else 0."""
-    if requested is not None:
-        return requested
-    cpus = os.cpu_count() or 1
-    return cpus if cpus > 1 and sources >= POOL_MIN_SOURCES else 0
-
-
 def crawl_sources(sources: Sequence[SourceSchedule], deps: RefreshDeps,
                   on_done: Callable[[RefreshOutcome], None] | None = None, *,
-                  workers: int = 8, parse_processes: int | None = None
-                  ) -> list[RefreshOutcome]:
+                  workers: int = 8, parse_processes: int = 0) -> list[RefreshOutcome]:
     """Refresh the sources with `workers` threads (fetching overlaps; applying to the
     catalog is serialized in refresh_source), one broken source never stopping the
     others, then make sure the search index reflects the catalog. Each run commits to
     the catalog at once; the search index takes the changes in batches (one index commit
-    per 20,000 changed listings, not one per source). Documents are parsed in a pool of
-    `parse_processes` processes (0: in the worker threads; None: one per CPU when there
-    are at least POOL_MIN_SOURCES sources and more than one CPU). Outcomes come back in
-    the order of `sources`."""
+    per 20,000 changed listings, not one per source). With `parse_processes`, documents
+    are parsed in a pool of that many processes; 0 (the default) parses in the worker
+    threads, which measured faster on 2 CPUs, where the crawl process itself (catalog,
+    index) needs the second one (bench/REPORT.md). Outcomes come back in the order of
+    `sources`."""
     outcomes: dict[str, RefreshOutcome] = {}
     # Batches patch the index from the state it records: bring it in step first (a
     # fresh or stale index is rebuilt from the catalog now, not at the first batch).
     sync_index(deps.catalog, deps.index)
     pending = PendingIndexChanges()
     try:
-        with _parse_pool(parse_pool_size(parse_processes, len(sources))) as parse_pool:
+        with _parse_pool(parse_processes) as parse_pool:
             batched = replace(deps, pending_index=pending, parse_pool=parse_pool)
             _refresh_all(sources, batched, workers, outcomes, on_done)
     finally:
