@@ -28,6 +28,7 @@ from importlib import resources
 
 from normalizer.record import RawRecord
 from normalizer.schema import InventoryItem
+from normalizer.taxonomy import load_taxonomy
 
 __all__ = [
     "ColumnMapping",
@@ -36,6 +37,7 @@ __all__ = [
     "KEYWORD",
     "NORMALIZED",
     "compose_record",
+    "document_category_of",
     "find_header_row",
     "is_row_number_column",
     "map_header",
@@ -43,6 +45,7 @@ __all__ = [
 ]
 
 EXACT, NORMALIZED, KEYWORD = 1.0, 0.8, 0.5
+_DECISIVE = 0.7  # as sure as a platform's own label (normalizer/assemble.py)
 # A header cell is a short name; longer cells are data (item lists, descriptions).
 _MAX_NAME_LENGTH = 40
 _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]|<[^>]*>|（[^）]*）")
@@ -88,6 +91,7 @@ class _Aliases:
     keywords: tuple[tuple[str, str], ...]
     suffixes: tuple[str, ...]
     row_numbers: frozenset[str]
+    ambiguous: frozenset[str]
 
 
 def _normalize(name: str) -> str:
@@ -109,6 +113,7 @@ def _aliases() -> _Aliases:
         keywords=tuple((_normalize(k), f) for k, f in raw["keywords"]),
         suffixes=tuple(raw["suffixes"]),
         row_numbers=frozenset(_normalize(n) for n in raw["row_number_columns"]),
+        ambiguous=frozenset(n.casefold() for n in raw["ambiguous"]),
     )
 
 
@@ -125,7 +130,8 @@ def match_column(name: str) -> ColumnMatch | None:
     if not column or len(column) > _MAX_NAME_LENGTH:
         return None
     if hub_field := aliases.exact.get(column.casefold()):
-        return ColumnMatch(column, hub_field, EXACT)
+        sure = NORMALIZED if column.casefold() in aliases.ambiguous else EXACT
+        return ColumnMatch(column, hub_field, sure)
     key = _normalize(column)
     if not key or key in aliases.row_numbers:
         return None
@@ -173,10 +179,12 @@ def _header_score(row: Sequence[str]) -> tuple[int, float]:
 def find_header_row(rows: Sequence[Sequence[str]]) -> int | None:
     """The index of the header among the first rows of a sheet: the row naming the most
     known fields (real files put a title row or a note above it). None when no row names
-    a listing's name column."""
+    a listing's name column (or, for a 동 inventory, its 동 and item columns)."""
     best: tuple[tuple[int, float], int] | None = None
     for index, row in enumerate(rows):
-        if "title" not in map_header(row).fields:
+        fields = map_header(row).fields
+        # A 동 inventory (행정동, 도구명, 수량) has no name column: the 동 names the point.
+        if "title" not in fields and not ("tags" in fields and fields & {"item_name", "items"}):
             continue
         score = _header_score(row)
         if best is None or score > best[0]:
@@ -193,6 +201,8 @@ _DATE = re.compile(r"(\d{4})[-./]?(\d{1,2})[-./]?(\d{1,2})")
 _YES = {"y", "yes", "예", "유", "있음", "true", "1", "o"}
 _NO = {"n", "no", "아니오", "무", "없음", "false", "0", "x"}
 _WEEKDAYS = "월화수목금토일"
+_DAY_WORD = re.compile(r"[월화수목금토일](?:요일)?\s*[~\-～,·]|평일|주말|매일|연중|요일|24시간")
+_TOOL_WORDS = re.compile(r"공구|드릴|렌치|스패너|망치|톱|사다리|드라이버|그라인더|니퍼|펜치|타카")
 
 
 def _number(value: str | None, unit: str) -> str | None:
@@ -259,6 +269,9 @@ def _hours(values: dict[str, str]) -> str | None:
     closed every week are left out of the part of the week they fall in."""
     closed = _closed_weekly(values.get("closed_days"))
     parts = [values["hours"]] if values.get("hours") else []
+    if parts and (days := values.get("hours_days")) and not _DAY_WORD.search(parts[0]):
+        # 운영요일 "월~금" beside 운영시간 "09:00~18:00": one text that says both.
+        parts[0] = f"{days} {parts[0]}"
     for part, whole, days in (("weekday", "평일", range(5)), ("weekend", "주말", range(5, 7))):
         start, end = _clock(values.get(f"{part}_opens")), _clock(values.get(f"{part}_closes"))
         # 00:00~00:00 is how the standard dataset says "closed that part of the week".
@@ -267,9 +280,19 @@ def _hours(values: dict[str, str]) -> str | None:
         label = _days_label([d for d in days if d not in closed], whole)
         if span and label:
             parts.append(span if whole in span else f"{label} {span}")
+    if parts and (lunch := values.get("lunch_break")):
+        parts.append(lunch if "점심" in lunch or "휴게" in lunch else f"점심시간 {lunch}")
     if closed_days := values.get("closed_days"):
         parts.append(f"휴관일 {closed_days}")
     return ", ".join(parts) or None
+
+
+def _hours_days(values: dict[str, str]) -> str | None:
+    """운영요일 for `parse_hours`'s separate columns: only when the day text was not already
+    joined to a 운영시간 text by `_hours`."""
+    days = values.get("hours_days")
+    hours = values.get("hours")
+    return None if days and hours and not _DAY_WORD.search(hours) else days
 
 
 def _fee(values: dict[str, str], free: bool | None) -> str | None:
@@ -288,39 +311,59 @@ def _description(values: dict[str, str]) -> str | None:
     overtime = _number(values.get("overtime_fee"), "원")
     if overtime and (unit := _number(values.get("overtime_unit_time"), "시간")):
         overtime = f"{unit}당 {overtime}"
-    facts = [("부대시설", values.get("facilities")), ("신청방법", values.get("application_method")),
+    facts = [("설치 위치", values.get("place_detail")), ("대여 한도", values.get("loan_limit")),
+             ("부대시설", values.get("facilities")), ("신청방법", values.get("application_method")),
              ("면적", _number(values.get("area"), "㎡")), ("초과 사용료", overtime),
              ("담당부서", values.get("department"))]
     lines = [values.get("description")] + [f"{label}: {text}" for label, text in facts if text]
     return "\n".join(line for line in lines if line) or None
 
 
+def document_category_of(context: str) -> str | None:
+    """The hub category a whole file lists, when its name, title rows and header say it
+    decisively ("…_공구대여_20250514.csv" → item.tools); None otherwise."""
+    found = load_taxonomy().classify_label(context)
+    return found.category if found and found.confidence >= _DECISIVE else None
+
+
 def compose_record(values: dict[str, str], context: str,
-                   items: Sequence[InventoryItem] | None = None) -> RawRecord:
+                   items: Sequence[InventoryItem] | None = None,
+                   document_category: str | None = None) -> RawRecord:
     """One row's (or one lending point's) values by field → RawRecord.
 
-    `context` is the document's title rows and header text: without a category column it
-    says what the file lists ("공구대여소"). `items`, for grouped inventories, replaces the
-    item cell. `record_id` is left empty when the file has no id column.
+    `context` is the document's name, title rows and header text: without a category
+    column it says what the file lists ("공구대여소"). `document_category` (from
+    `document_category_of(context)`) stands in for a row's category label that maps to
+    nothing (미추홀구's "마을주택관리소" in a 공구대여소 file); the label is still reported.
+    `items`, for grouped inventories, replaces the item cell. `record_id` is left empty
+    when the file has no id column.
     """
     title, place = values.get("title"), values.get("place_name")
     if title and place and place not in title:
         title = f"{title} {place}"
+    item_text = ", ".join(i.name for i in items) if items is not None else values.get("items")
+    if not title and not place and (dong := values.get("tags")):
+        # An inventory listed by 동 only (대구 달서구: 행정동, 도구명, 수량): the lending
+        # point is that 동's; say what it lends.
+        lends = f"{context} {item_text or values.get('item_name') or ''}"
+        title = f"{dong} {'공구대여소' if _TOOL_WORDS.search(lends) else '물품대여소'}"
     paid, free = _flag(values.get("paid_flag")), _flag(values.get("free_flag"))
     free = (not paid) if paid is not None else free
-    item_text = ", ".join(i.name for i in items) if items is not None else values.get("items")
+    row_label = values.get("category_label")
+    category = (document_category if row_label and document_category
+                and load_taxonomy().classify_label(row_label) is None else None)
     return RawRecord(
         record_id=values.get("record_id", ""), title=title or place,
         description=_description(values), address=values.get("address"),
         address_lot=values.get("address_lot"), lat=values.get("lat"), lon=values.get("lon"),
         phones=values.get("phones"), email=values.get("email"), homepage=values.get("homepage"),
-        hours=_hours(values), hours_days=values.get("hours_days"),
+        hours=_hours(values), hours_days=_hours_days(values),
         hours_opens=_clock(values.get("hours_opens")),
         hours_closes=_clock(values.get("hours_closes")),
         fee=_fee(values, free), free=free,
         loan_period=_number(values.get("loan_period"), "일"),
         capacity=_number(values.get("capacity"), "명"), items=item_text,
-        category_label=values.get("category_label") or context,
+        category_label=row_label or context, category=category,
         provider_name=values.get("provider_name") or values.get("publisher_name"),
         booking_url=values.get("booking_url"), image_url=values.get("image_url"),
         tags=[values.get("tags") or ""], updated_at=_date(values.get("updated_at")),

@@ -18,7 +18,13 @@ from datetime import UTC, datetime
 from itertools import chain, islice
 
 from normalizer.assemble import assemble_listing
-from normalizer.columns import ColumnMapping, compose_record, find_header_row, map_header
+from normalizer.columns import (
+    ColumnMapping,
+    compose_record,
+    document_category_of,
+    find_header_row,
+    map_header,
+)
 from normalizer.errors import InvalidListing, ParseError
 from normalizer.inventory_rows import group_inventory
 from normalizer.record import ParseReport, ParseResult, RawRecord
@@ -82,8 +88,11 @@ def listings_from_rows(rows: Iterable[NumberedRow], source: Source, now: datetim
     stream = iter(rows)
     head, index = _read_header(stream, what)
     header = head[index][1]
-    context = " ".join(" ".join(c.strip() for c in cells if c.strip())
-                       for _, cells in head[:index + 1])
+    # What the file lists: its name (data.go.kr names files "{기관}_{데이터명}_{날짜}") and
+    # the title rows and header; a category column, where there is one, says it per row.
+    context = " ".join([source.name] + [" ".join(c.strip() for c in cells if c.strip())
+                                        for _, cells in head[:index + 1]])
+    document_category = document_category_of(context)
     mapping = map_header(header)
     report = _report(mapping)
     width = len(header)
@@ -120,7 +129,7 @@ def listings_from_rows(rows: Iterable[NumberedRow], source: Source, now: datetim
     listings, seen = [], set()
     for number, values, items in entries:
         try:
-            record = compose_record(values, context, items)
+            record = compose_record(values, context, items, document_category)
             record.record_id = record.record_id or _record_id(record)
             if record.record_id in seen:
                 raise InvalidListing(f"duplicate of an earlier row ({record.title})")

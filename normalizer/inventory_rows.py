@@ -113,10 +113,14 @@ def group_inventory(rows: Sequence[Row]) -> list[InventoryGroup] | None:
     groups = []
     for members in grouped.values():
         place: dict[str, str] = {}
+        varies: set[str] = set()
         for _, values in members:
             for key, value in values.items():
-                if key not in _ITEM_FIELDS:
-                    place.setdefault(key, value)
+                if key not in _ITEM_FIELDS and place.setdefault(key, value) != value:
+                    varies.add(key)
+        # A column whose value changes from item to item (비고 "심 미포함") describes the
+        # items, not the lending point.
+        place = {k: v for k, v in place.items() if k not in varies}
         found = [item for _, values in members for item in _row_items(values, item_field)]
         groups.append(InventoryGroup(rows=tuple(n for n, _ in members), values=place,
                                      items=_merge_items(found)))

@@ -33,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("--params-file", type=Path,
                          help="a YAML file with the kind's params mapping")
     preview.add_argument("--key-env", help="environment variable holding the API key")
+    preview.add_argument("--district", help="the district the source serves, as a 5-digit "
+                         "code or a name (default: from a data.go.kr file name)")
     preview.add_argument("--format", choices=["jsonl", "json"], default="jsonl")
     preview.add_argument("--allow-private", action="store_true",
                          help="allow loopback/private addresses (local test platforms)")
@@ -132,7 +134,8 @@ def _cmd_preview(args: argparse.Namespace, settings: Settings) -> int:
     try:
         params = _preview_params(args)
         preview = run_preview(args.target, limits, args.kind, params=params,
-                              key_env=args.key_env, secrets=read_secrets([args.key_env]))
+                              key_env=args.key_env, secrets=read_secrets([args.key_env]),
+                              district=args.district)
     except PreviewFailed as exc:
         print(f"sharehub preview: {exc}", file=sys.stderr)
         return 1

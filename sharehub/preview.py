@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, TextIO
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from pydantic import ValidationError
 
@@ -21,6 +22,8 @@ from crawlers import (
     make_client,
 )
 from normalizer import NormalizeError, ParseResult, Source, SourceKind, detect_kind, parse_document
+from normalizer.file_names import district_from_file_name
+from normalizer.gazetteer import load_gazetteer
 
 __all__ = ["PreviewFailed", "format_report", "run_preview"]
 
@@ -36,41 +39,64 @@ class Preview:
 
 
 def _source_for(target: str, kind: SourceKind, params: Mapping[str, Any],
-                key_env: str | None) -> Source:
+                key_env: str | None, district: str | None = None) -> Source:
     parts = urlsplit(target)
-    name = parts.hostname or PurePosixPath(parts.path or target).name or "preview"
+    file_name = unquote(PurePosixPath(parts.path or target).name)
+    name = file_name or parts.hostname or "preview"
+    # A data.go.kr file name starts with its publisher ("대구광역시 달서구_공구대여_…"):
+    # the district its rows are in when they do not say it themselves.
+    district_code = district or district_from_file_name(file_name)
     try:
         return Source(id="preview", name=name, kind=kind, url=target, params=dict(params),
-                      key_env=key_env)
+                      key_env=key_env, district_code=district_code)
     except ValidationError as exc:
         raise PreviewFailed(f"bad source definition: {exc.errors()[0]['msg']}") from exc
 
 
 def _fetch(target: str, kind: SourceKind | None, params: Mapping[str, Any],
-           key_env: str | None, limits: FetchLimits,
-           secrets: Mapping[str, str]) -> tuple[FetchResult, Source | None]:
+           key_env: str | None, limits: FetchLimits, secrets: Mapping[str, str],
+           district: str | None) -> tuple[FetchResult, Source | None]:
     with make_client(limits) as client:
         if kind is not None and target.startswith(("http://", "https://")):
             # A named kind is fetched the way the crawler would (API calls, spiders, …).
-            source = _source_for(target, kind, params, key_env)
+            source = _source_for(target, kind, params, key_env, district)
             return fetch_source(source, FetchContext(client, limits, secrets=secrets)), source
         return fetch_target(target, client, limits), None
 
 
+def _district_code(district: str | None) -> str | None:
+    if district is None:
+        return None
+    if re.fullmatch(r"\d{5}", district.strip()):
+        if load_gazetteer().get(district.strip()) is None:
+            raise PreviewFailed(f"unknown district code {district!r}")
+        return district.strip()
+    found = load_gazetteer().resolve_address(district)
+    if found is None:
+        raise PreviewFailed(f"unknown district {district!r} (a 5-digit code or a name "
+                            "such as 대구광역시 달서구)")
+    return found.code
+
+
 def run_preview(target: str, limits: FetchLimits, kind: SourceKind | None = None, *,
                 params: Mapping[str, Any] | None = None, key_env: str | None = None,
-                secrets: Mapping[str, str] | None = None) -> Preview:
+                secrets: Mapping[str, str] | None = None,
+                district: str | None = None) -> Preview:
     """Fetch and normalize `target` (URL or file) as the source kind `kind` (detected when
-    None), with the kind's `params` and API key. Raises PreviewFailed with the reason."""
+    None), with the kind's `params` and API key. `district` is the source's declared
+    district (a 5-digit code or a name such as "대구광역시 달서구"); without it, a
+    data.go.kr file name's publisher is used. Raises PreviewFailed with the reason."""
     params = params or {}
+    district = _district_code(district)
     try:
-        fetched, source = _fetch(target, kind, params, key_env, limits, secrets or {})
+        fetched, source = _fetch(target, kind, params, key_env, limits, secrets or {},
+                                 district)
     except FetchError as exc:
         raise PreviewFailed(f"fetch failed: {exc}") from exc
     try:
         kind = kind or detect_kind(fetched.body, name=urlsplit(fetched.final_url).path,
                                    content_type=fetched.content_type)
-        source = source or _source_for(target, kind, params, key_env)
+        source = source or _source_for(target, kind, params, key_env, district)
         result = parse_document(fetched.body, source)
     except NormalizeError as exc:
         raise PreviewFailed(f"cannot read the document: {exc}") from exc

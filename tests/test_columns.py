@@ -71,8 +71,19 @@ SPELLINGS = [
     ("이용 가능 시간", "hours", KEYWORD), ("이메일주소", "email", KEYWORD),
     ("대표 연락번호", "phones", KEYWORD), ("시설 관리기관", "provider_name", KEYWORD),
     ("주차 요금", "fee", KEYWORD), ("최대 수용 인원", "capacity", KEYWORD),
-    ("공구 보유 수", "items", KEYWORD), ("기관명", "provider_name", KEYWORD),
+    ("공구 보유 수", "items", KEYWORD), ("기관명", "title", NORMALIZED),
+    # spellings of the unseen district files (tests/fixtures/unseen_district_files/)
+    ("사업장", "title", NORMALIZED), ("내선번호", "phones", EXACT),
+    ("도구명", "item_name", EXACT), ("구분", "category_label", EXACT),
+    ("점심시간", "lunch_break", EXACT), ("대여한도", "loan_limit", EXACT),
+    ("설치위치", "place_detail", EXACT), ("작성기준일", "updated_at", EXACT),
 ]
+
+
+def test_an_ambiguous_name_column_gives_way_to_a_sure_one():
+    mapping = map_header(["기관명", "시설명", "주소"])
+    assert {m.column for m in mapping.positions.values() if m.field == "title"} == {"시설명"}
+    assert mapping.unmapped == ["기관명"]
 
 
 @pytest.mark.parametrize(("name", "field", "confidence"), SPELLINGS,
