@@ -269,9 +269,9 @@ def _hours(values: dict[str, str]) -> str | None:
     closed every week are left out of the part of the week they fall in."""
     closed = _closed_weekly(values.get("closed_days"))
     parts = [values["hours"]] if values.get("hours") else []
-    if parts and (days := values.get("hours_days")) and not _DAY_WORD.search(parts[0]):
+    if parts and (day_text := values.get("hours_days")) and not _DAY_WORD.search(parts[0]):
         # 운영요일 "월~금" beside 운영시간 "09:00~18:00": one text that says both.
-        parts[0] = f"{days} {parts[0]}"
+        parts[0] = f"{day_text} {parts[0]}"
     for part, whole, days in (("weekday", "평일", range(5)), ("weekend", "주말", range(5, 7))):
         start, end = _clock(values.get(f"{part}_opens")), _clock(values.get(f"{part}_closes"))
         # 00:00~00:00 is how the standard dataset says "closed that part of the week".
