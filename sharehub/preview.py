@@ -36,6 +36,7 @@ class PreviewFailed(Exception):
 class Preview:
     source: Source
     result: ParseResult
+    size: int = 0  # bytes of the document as fetched (decompressed)
 
 
 def _source_for(target: str, kind: SourceKind, params: Mapping[str, Any],
@@ -103,7 +104,7 @@ def run_preview(target: str, limits: FetchLimits, kind: SourceKind | None = None
     if not result.listings:
         first = f": {result.report.errors[0]}" if result.report.errors else ""
         raise PreviewFailed(f"no listings in {result.report.records} records{first}")
-    return Preview(source, result)
+    return Preview(source, result, len(fetched.body))
 
 
 def format_report(preview: Preview, out: TextIO = sys.stderr) -> None:
