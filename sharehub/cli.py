@@ -56,6 +56,8 @@ def _parser() -> argparse.ArgumentParser:
 
     coverage = commands.add_parser("coverage", help="district × category coverage matrix")
     coverage.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    coverage.add_argument("--region", help="a 시도 code, 'all' or district codes "
+                          "(default: SHAREHUB_COVERAGE_REGION, Seoul)")
 
     schedules = commands.add_parser("schedules", help="schedules.yaml tools")
     schedules.add_argument("action", choices=["check"])
@@ -211,14 +213,22 @@ def _cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_coverage(args: argparse.Namespace, settings: Settings) -> int:
-    from sharehub.coverage import coverage_matrix, render_coverage
+    from index.coverage import build_coverage, load_baseline, region_districts
+    from sharehub.coverage import render_coverage
     from sharehub.wiring import open_catalog
 
+    try:
+        districts = region_districts(args.region or settings.coverage_region)
+        baseline = load_baseline(settings.coverage_baseline)
+    except (ValueError, OSError) as exc:
+        print(f"sharehub coverage: {exc}", file=sys.stderr)
+        return 2
     catalog = open_catalog(settings)
     try:
-        print(render_coverage(coverage_matrix(catalog.iter_listings()), args.format), end="")
+        matrix = build_coverage(catalog.iter_listings(), districts, baseline)
     finally:
         catalog.close()
+    print(render_coverage(matrix, args.format), end="")
     return 0
 
 

@@ -1,55 +1,41 @@
-"""District × category coverage: how many listings each district has of each category."""
+"""`sharehub coverage`: the district × category matrix as a table, CSV or JSON."""
 
 from __future__ import annotations
 
-import csv
 import io
-import json
-from collections import Counter
-from collections.abc import Iterable
 
 from rich.console import Console
 from rich.table import Table
 
-from normalizer.schema import Listing
+from index.coverage import CoverageMatrix
 
-__all__ = ["coverage_matrix", "render_coverage"]
-
-Matrix = dict[str, Counter[str]]  # district name → category → count
+__all__ = ["render_coverage"]
 
 
-def coverage_matrix(listings: Iterable[Listing]) -> Matrix:
-    """Count listings per (district, category); listings without a district count under
-    "(unknown)"."""
-    matrix: Matrix = {}
-    for listing in listings:
-        loc = listing.location
-        district = f"{loc.district_code} {loc.district_name}" if loc.district_code else \
-            "(unknown)"
-        matrix.setdefault(district, Counter())[listing.category] += 1
-    return dict(sorted(matrix.items()))
-
-
-def render_coverage(matrix: Matrix, fmt: str) -> str:
-    """The matrix as "table", "csv" or "json" text."""
-    categories = sorted({c for row in matrix.values() for c in row})
-    if fmt == "json":
-        return json.dumps({d: dict(row) for d, row in matrix.items()}, ensure_ascii=False,
-                          indent=2)
-    if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["district", *categories, "total"])
-        for district, row in matrix.items():
-            writer.writerow([district, *(row.get(c, 0) for c in categories),
-                             sum(row.values())])
-        return out.getvalue()
-    table = Table(title="coverage: district × category")
-    for column in ("district", *categories, "total"):
+def _table(matrix: CoverageMatrix) -> str:
+    table = Table(title=f"coverage: district × category ({len(matrix.districts)} districts, "
+                        f"{len(matrix.gaps())} gaps marked !)")
+    for column in ("district", *matrix.categories, "total"):
         table.add_column(column)
-    for district, row in matrix.items():
-        table.add_row(district, *(str(row.get(c, 0) or "·") for c in categories),
-                      str(sum(row.values())))
-    console = Console(file=io.StringIO(), width=200, force_terminal=False)
+    for district in matrix.districts:
+        cells = []
+        for category in matrix.categories:
+            cell = matrix.cell(district.code, category)
+            cells.append("!" if cell.gap else str(cell.count) if cell.count else "·")
+        table.add_row(f"{district.code} {district.short_name}", *cells,
+                      str(matrix.district_total(district.code)))
+    console = Console(file=io.StringIO(), width=240, force_terminal=False)
     console.print(table)
+    if matrix.outside:
+        console.print(f"{matrix.outside} listings outside these districts (or without one)")
     return console.file.getvalue()  # type: ignore[attr-defined,no-any-return]
+
+
+def render_coverage(matrix: CoverageMatrix, fmt: str) -> str:
+    """The matrix as "table" (gaps marked !), "csv" (one row per district) or "json"."""
+    if fmt == "json":
+        import json
+        return json.dumps(matrix.to_json(), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        return matrix.to_csv()
+    return _table(matrix)

@@ -67,6 +67,12 @@ class Settings(BaseSettings):
     site_host: str = Field("127.0.0.1", description="Address the hub site listens on.")
     site_port: int = Field(8000, description="Port the hub site listens on (PORT in make demo).")
     site_page_size: int = Field(20, description="Results per page on the hub site.")
+    coverage_region: str = Field(
+        "11", description="Districts of the coverage matrix: a 시도 code (11 = Seoul's 25 "
+        "구), 'all', or comma-separated district codes.")
+    coverage_baseline: Path | None = Field(
+        None, description="JSON file of the categories expected per district (default: "
+        "index/data/coverage_baseline.json).")
     removal_grace_runs: int = Field(
         2, description="Successful runs a listing must be missing from before it is removed.")
     removal_grace_hours: float = Field(

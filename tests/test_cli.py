@@ -85,7 +85,13 @@ def test_crawl_reports_runs_as_json_and_coverage(tmp_path, config_file):
     assert "404" in runs["broken"]["error"]
 
     coverage = _sharehub("coverage", "--format", "json", env=env)
-    assert json.loads(coverage.stdout)["11440 마포구"]["item.tools"] >= 16
+    cells = {(c["district_code"], c["category"]): c for c in json.loads(coverage.stdout)["cells"]}
+    assert cells[("11440", "item.tools")]["count"] >= 16
+    assert cells[("11440", "item.tools")]["oldest_confirmed"] is not None
+    assert cells[("11290", "item.tools")]["gap"]  # 성북구: expected, nothing crawled
+    table = _sharehub("coverage", env=env)
+    assert "11440 마포구" in table.stdout
+    assert len(_sharehub("coverage", "--format", "csv", env=env).stdout.splitlines()) == 26
 
 
 def test_unknown_key_in_schedules_is_named(tmp_path):
