@@ -40,8 +40,7 @@ class LoopbackServer:
                 outer.requests.append((self.path, dict(self.headers)))
                 outer.arrivals.append((self.path, time.monotonic()))
                 length = int(self.headers.get("Content-Length") or 0)
-                if length:
-                    self.rfile.read(length)
+                self.request_body = self.rfile.read(length) if length else b""
                 route = outer.routes.get(self.path)
                 answer = route(self) if route else (404, {}, b"not found")
                 if answer is None:
