@@ -77,6 +77,7 @@ def fetch_document(source: Source, context: FetchContext) -> FetchResult:
 FETCHERS: dict[SourceKind, Fetcher] = {
     "rss": fetch_document,
     "json_feed": fetch_document,
+    "listing_jsonl": fetch_document,
     "csv": fetch_document,
     "xlsx": fetch_document,
     "html": fetch_html,

@@ -21,11 +21,28 @@ _SCHEMA_ORG = re.compile(rb"application/ld\+json|itemtype\s*=\s*[\"']https?://sc
                          re.IGNORECASE)
 
 
+def _published(document: object) -> bool:
+    """A listing as operators publish it: an object with an id and a title."""
+    return isinstance(document, dict) and "id" in document and "title" in document \
+        and "version" not in document
+
+
 def _json_kind(body: bytes, content_type: str) -> SourceKind:
     try:
         document = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
+        first = body.split(b"\n", 1)[0]
+        try:
+            if _published(json.loads(first)) or "jsonl" in content_type \
+                    or "ndjson" in content_type:
+                return "listing_jsonl"  # JSON Lines: one published listing per line
+        except (ValueError, UnicodeDecodeError):
+            pass
         raise ParseError(f"looks like JSON but does not parse: {exc}") from exc
+    if isinstance(document, list) and document and all(_published(d) for d in document[:20]):
+        return "listing_jsonl"
+    if _published(document):
+        return "listing_jsonl"
     if isinstance(document, dict):
         marker = document.get("format")
         if "jsonfeed.org/version/1" in str(document.get("version", "")) \

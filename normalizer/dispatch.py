@@ -11,6 +11,7 @@ from normalizer.detect import detect_kind
 from normalizer.gongyunuri import parse_gongyunuri
 from normalizer.html_items import parse_html_items
 from normalizer.json_feed import parse_json_feed
+from normalizer.published import parse_listing_jsonl
 from normalizer.record import ParseResult
 from normalizer.rss import parse_feed
 from normalizer.schema import Source, SourceKind
@@ -33,6 +34,7 @@ PARSERS: dict[SourceKind, Parser] = {
     "xml_api": parse_xml_api,
     "html": parse_html_items,
     "schema_org": parse_schema_org,
+    "listing_jsonl": parse_listing_jsonl,
 }
 
 

@@ -18,12 +18,13 @@ from typing import Any
 
 from normalizer.assemble import assemble_listing
 from normalizer.errors import InvalidListing, ParseError
+from normalizer.published_schema import extension_errors
 from normalizer.record import ParseReport, ParseResult, RawRecord
 from normalizer.schema import InventoryItem, Listing, Source
 from normalizer.taxonomy import load_taxonomy
 from normalizer.text import decode_bytes
 
-__all__ = ["EXTENSION", "EXTENSION_FIELDS", "parse_json_feed"]
+__all__ = ["EXTENSION", "EXTENSION_FIELDS", "item_listing", "parse_json_feed"]
 
 EXTENSION = "_sharehub"
 EXTENSION_FIELDS = ("address", "lat", "lon", "fee", "free", "hours", "capacity", "phones",
@@ -129,8 +130,10 @@ def _note_fields(item: dict[str, Any], extension: dict[str, Any], report: ParseR
             report.unmapped_fields.append(key)
 
 
-def _listing(item: Any, feed_author: str | None, source: Source, now: datetime,
-             report: ParseReport) -> Listing:
+def item_listing(item: Any, feed_author: str | None, source: Source, now: datetime,
+                 report: ParseReport) -> Listing:
+    """One JSON Feed item (with its `_sharehub` extension) → Listing. Raises
+    InvalidListing; notes the fields read and the unknown ones in `report`."""
     if not isinstance(item, dict):
         raise InvalidListing("not a JSON object")
     extension = item.get(EXTENSION)
@@ -138,6 +141,8 @@ def _listing(item: Any, feed_author: str | None, source: Source, now: datetime,
         raise InvalidListing(f"{EXTENSION} is not an object")
     extension = extension or {}
     _note_fields(item, extension, report)
+    where = f"item {_text(item.get('id')) or '?'}"
+    report.notes.extend(f"{where}: {problem} (ignored)" for problem in extension_errors(extension))
     items = _items(extension.get("items"))
     listing = assemble_listing(_record(item, extension, feed_author, items), source, now)
     update: dict[str, Any] = {"items": items} if items is not None else {}
@@ -171,7 +176,7 @@ def parse_json_feed(body: bytes, source: Source, now: datetime | None = None) ->
     for position, item in enumerate(entries, start=1):
         report.records += 1
         try:
-            listing = _listing(item, feed_author, source, now, report)
+            listing = item_listing(item, feed_author, source, now, report)
             if listing.source_record_id in seen:
                 raise InvalidListing(f"duplicate item id {listing.source_record_id!r}")
         except InvalidListing as exc:

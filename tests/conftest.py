@@ -21,6 +21,8 @@ FIXTURE_SOURCES = {
                    provider_type="public"),
     "json_feed": Source(id="fixture-json-feed", name="쉐어잇", kind="json_feed",
                         url="file:fixture.json", provider_type="company"),
+    "listing_jsonl": Source(id="fixture-published", name="빌림캠프", kind="listing_jsonl",
+                            url="file:fixture.jsonl", provider_type="company"),
     "gongyunuri": Source(id="fixture-gongyunuri", name="공유누리", kind="gongyunuri",
                          url="https://www.eshare.go.kr/eshare-openapi", provider_type="public",
                          key_env="SHAREHUB_GONGYUNURI_KEY", params={"detail_batch_size": 20}),
