@@ -9,7 +9,9 @@ Approved entries join the schedule beside schedules.yaml (`with_registered_sourc
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -21,8 +23,13 @@ from normalizer.schema import SourceKind
 from sharehub.dry_run import DryRun
 from sharehub.schedules import ScheduleConfig, SourceSchedule
 
-__all__ = ["RegistrationInvalid", "RegistrationRequest", "approve", "register", "reject",
-           "schedule_entry", "with_registered_sources"]
+__all__ = ["BULK_COLUMNS", "RegistrationInvalid", "RegistrationRequest", "approve", "register",
+           "reject", "requests_from_csv", "schedule_entry", "with_registered_sources"]
+
+# The columns of a bulk registration file; only name and url are required.
+BULK_COLUMNS = ("name", "url", "kind", "district_codes", "contact_email", "contact_phone",
+                "interval", "provider_type")
+_MAX_BULK_ROWS = 500
 
 
 class RegistrationInvalid(Exception):
@@ -122,3 +129,33 @@ def with_registered_sources(config: ScheduleConfig, store: OperatorStore) -> Sch
                                             if not k.startswith("_")})
              for entry in store.approved_definitions() if entry["id"] not in known]
     return config.model_copy(update={"sources": [*config.sources, *added]}) if added else config
+
+
+def requests_from_csv(text: str) -> tuple[list[RegistrationRequest], list[str]]:
+    """Read a CSV of feeds (a header with BULK_COLUMNS; district codes separated by spaces
+    or semicolons) into requests. Returns the good requests and one error per bad row
+    ("row 3: url: …"); raises RegistrationInvalid when the header lacks name or url, or the
+    file has more than 500 rows."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip() for h in reader.fieldnames or []]
+    if "name" not in header or "url" not in header:
+        raise RegistrationInvalid(f"the header must name the columns name and url (found "
+                                  f"{header}); optional: {', '.join(BULK_COLUMNS[2:])}")
+    unknown = [h for h in header if h not in BULK_COLUMNS]
+    requests: list[RegistrationRequest] = []
+    errors = [f"unknown columns ignored: {', '.join(unknown)}"] if unknown else []
+    for number, row in enumerate(reader, start=2):
+        if number - 1 > _MAX_BULK_ROWS:
+            raise RegistrationInvalid(f"more than {_MAX_BULK_ROWS} rows: split the file")
+        cells = {k.strip(): (v or "").strip() for k, v in row.items() if k and k.strip()
+                 in BULK_COLUMNS}
+        if not any(cells.values()):
+            continue
+        fields: dict[str, Any] = {k: v for k, v in cells.items() if v}
+        if "district_codes" in fields:
+            fields["district_codes"] = fields["district_codes"].replace(";", " ").split()
+        try:
+            requests.append(RegistrationRequest.model_validate(fields))
+        except ValidationError as exc:
+            errors.append(f"row {number}: {_errors(exc)}")
+    return requests, errors

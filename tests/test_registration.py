@@ -141,3 +141,21 @@ def test_bad_requests_are_named_by_field(store, platforms):
     with pytest.raises(RegistrationInvalid, match="^address"):
         register(store, operator, RegistrationRequest(name="y", url=platforms.url(FEED_PATH)),
                  failed)
+
+
+def test_bulk_registration_reads_good_rows_and_names_bad_ones():
+    from sharehub.registration import requests_from_csv
+
+    text = ("\ufeffname,url,kind,district_codes,interval,colour\n"
+            "마포구 공구대여소,https://mapo.go.kr/tools.csv,csv,11440,6h,red\n"
+            "성북·종로 공유센터,https://share.example/feed.xml,,11290;11110,,\n"
+            "주소 없음,ftp://x/y.csv,csv,,,\n"
+            ",,,,,\n")
+    requests, errors = requests_from_csv(text)
+    assert [(r.name, r.kind, r.district_codes) for r in requests] == [
+        ("마포구 공구대여소", "csv", ["11440"]),
+        ("성북·종로 공유센터", None, ["11290", "11110"])]
+    assert errors[0] == "unknown columns ignored: colour"
+    assert errors[1].startswith("row 4: url: String should match pattern")
+    with pytest.raises(RegistrationInvalid, match="name and url"):
+        requests_from_csv("title,link\nx,y\n")
