@@ -41,12 +41,21 @@ def decode_bytes(body: bytes, declared: str | None = None) -> str:
     return str(best)
 
 
+# Elements whose content is raw text to an HTML parser (or never shown): stripping only the
+# tags would turn "<iframe><script>alert(1)</script></iframe>" into the text
+# "<script>alert(1)</script>" (found by tests/test_properties.py). Their content goes too.
+_DROPPED_WITH_CONTENT = {"script", "style", "iframe", "noembed", "noframes", "noscript",
+                         "xmp", "plaintext", "textarea", "title", "template", "object",
+                         "svg", "math"}
+
+
 def html_to_text(value: str | None) -> str | None:
     """Strip every tag (keeping line breaks of block elements) and unescape entities."""
     if value is None:
         return None
     with_breaks = _BLOCK_TAGS.sub("\n", value)
-    stripped = nh3.clean(with_breaks, tags=set(), attributes={})
+    stripped = nh3.clean(with_breaks, tags=set(), attributes={},
+                         clean_content_tags=_DROPPED_WITH_CONTENT)
     return clean_text(html.unescape(stripped))
 
 
