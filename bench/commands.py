@@ -1,4 +1,4 @@
-"""`python -m bench [index|crawl] …` and `sharehub bench index|crawl …`: run a benchmark,
+"""`python -m bench [index|crawl|site] …` and `sharehub bench index|crawl|site …`: run a benchmark,
 print its figures and write its section of bench/REPORT.md."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import json
 import sys
 from collections.abc import Sequence
 
-__all__ = ["add_crawl_arguments", "add_index_arguments", "main", "parse_latency", "run_crawl",
-           "run_index"]
+__all__ = ["add_crawl_arguments", "add_index_arguments", "add_site_arguments", "main",
+           "parse_latency", "run_crawl", "run_index", "run_site"]
 
 
 def parse_latency(text: str) -> tuple[float, float]:
@@ -42,6 +42,15 @@ def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
 def add_index_arguments(parser: argparse.ArgumentParser) -> None:
     """The index benchmark's options."""
     parser.add_argument("--size", type=int, default=20_000, help="listings in the corpus")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--no-report", action="store_true", help="leave bench/REPORT.md alone")
+
+
+def add_site_arguments(parser: argparse.ArgumentParser) -> None:
+    """The site benchmark's options."""
+    parser.add_argument("--size", type=int, default=100_000, help="listings in the index")
+    parser.add_argument("--repeat", type=int, default=20, help="timed passes over the pages")
+    parser.add_argument("--clients", type=int, default=50, help="clients at once under load")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--no-report", action="store_true", help="leave bench/REPORT.md alone")
 
@@ -88,17 +97,35 @@ def run_index(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_site(args: argparse.Namespace) -> int:
+    """Run the site benchmark with parsed options (add_site_arguments); prints JSON or
+    Markdown and writes the site-bench section of bench/REPORT.md."""
+    from bench.report_file import write_section
+    from bench.site_bench import run_site_bench
+    from bench.site_report import render_site_section
+
+    figures = run_site_bench(args.size, repeat=args.repeat, clients=args.clients)
+    section = render_site_section(figures)
+    if not args.no_report:
+        write_section("site-bench", section)
+    print(json.dumps(figures, indent=2, ensure_ascii=False) if args.json else section)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m bench` runs both benchmarks; `python -m bench index|crawl …` one."""
+    """`python -m bench` runs index and crawl; `python -m bench index|crawl|site …` one."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     commands = parser.add_subparsers(dest="bench")
     add_index_arguments(commands.add_parser("index", help="index and query benchmark"))
     add_crawl_arguments(commands.add_parser("crawl", help="crawl benchmark"))
+    add_site_arguments(commands.add_parser("site", help="hub site benchmark"))
     args = parser.parse_args(argv)
     if args.bench == "index":
         return run_index(args)
     if args.bench == "crawl":
         return run_crawl(args)
+    if args.bench == "site":
+        return run_site(args)
     return (run_index(parser.parse_args(["index"]))
             or run_crawl(parser.parse_args(["crawl"])))
 

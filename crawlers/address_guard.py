@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from crawlers.errors import BlockedAddress, FetchError
 
 __all__ = ["AddressPolicy", "Resolver", "allow_any_address", "check_addresses", "check_host",
-           "is_public_address", "policy_for", "resolve_host"]
+           "is_public_address", "parse_networks", "policy_for", "resolve_host"]
 
 # May we connect to this IP address (text form)? Tests inject narrower ones.
 AddressPolicy = Callable[[str], bool]
@@ -60,9 +60,43 @@ def allow_any_address(text: str) -> bool:
     return True
 
 
-def policy_for(allow_private: bool) -> AddressPolicy:
-    """Public addresses only, unless the configuration allows private networks."""
-    return allow_any_address if allow_private else is_public_address
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def parse_networks(texts: Sequence[str]) -> tuple[Network, ...]:
+    """Networks in CIDR form ("127.0.0.0/24", "::1/128"; a bare address is one host).
+    Raises ValueError naming the first one that is not a network."""
+    networks = []
+    for text in texts:
+        try:
+            networks.append(ipaddress.ip_network(text.strip(), strict=False))
+        except ValueError as exc:
+            raise ValueError(f"not an IP network: {text!r} ({exc})") from None
+    return tuple(networks)
+
+
+def _in_networks(text: str, networks: tuple[Network, ...]) -> bool:
+    address = ipaddress.ip_address(text.split("%", 1)[0])
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+    return any(address in network for network in networks)
+
+
+def policy_for(allow_private: bool, allowed_networks: Sequence[str] = ()) -> AddressPolicy:
+    """Public addresses only, unless the configuration allows private networks (all of
+    them), or names the few non-public networks it allows (`allowed_networks`, CIDR):
+    e.g. the loopback addresses of test platforms, while a redirect to 10.0.0.1 or
+    169.254.169.254 is still refused. Raises ValueError for a malformed network."""
+    if allow_private:
+        return allow_any_address
+    if not allowed_networks:
+        return is_public_address
+    networks = parse_networks(allowed_networks)
+
+    def public_or_allowed(text: str) -> bool:
+        return is_public_address(text) or _in_networks(text, networks)
+
+    return public_or_allowed
 
 
 def resolve_host(host: str, port: int) -> list[str]:
@@ -89,10 +123,11 @@ def check_addresses(host: str, addresses: Sequence[str], policy: AddressPolicy) 
 
 def check_host(host: str, port: int, *, allow_private: bool,
                policy: AddressPolicy | None = None,
-               resolver: Resolver = resolve_host) -> list[str]:
+               resolver: Resolver = resolve_host,
+               allowed_networks: Sequence[str] = ()) -> list[str]:
     """Resolve `host` and return its addresses; raise BlockedAddress when any of them is
-    refused (by `policy`, else public-only unless `allow_private`), FetchError when it
-    does not resolve."""
+    refused (by `policy`, else public-only unless `allow_private` or the address is in
+    `allowed_networks`), FetchError when it does not resolve."""
     addresses = resolver(host, port)
-    check_addresses(host, addresses, policy or policy_for(allow_private))
+    check_addresses(host, addresses, policy or policy_for(allow_private, allowed_networks))
     return addresses

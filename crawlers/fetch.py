@@ -41,12 +41,14 @@ __all__ = ["FetchLimits", "FetchResult", "fetch_target", "fetch_url", "make_clie
 def make_client(limits: FetchLimits, *, policy: AddressPolicy | None = None,
                 resolver: Resolver = resolve_host) -> httpx.Client:
     """An httpx client for fetching: the SSRF-guarded transport (public addresses only
-    unless `limits.allow_private_networks`, or exactly what `policy` allows), the fetch
+    unless `limits.allow_private_networks`, plus `limits.allowed_networks`, or exactly
+    what `policy` allows), the fetch
     timeouts, our User-Agent and the encodings we can decompress within the caps.
     Redirects are followed by fetch_url, not by the client."""
     timeout = httpx.Timeout(limits.read_timeout_s, connect=limits.connect_timeout_s)
-    transport = GuardedTransport(policy or policy_for(limits.allow_private_networks),
-                                 resolver=resolver)
+    transport = GuardedTransport(
+        policy or policy_for(limits.allow_private_networks, limits.allowed_networks),
+        resolver=resolver)
     return httpx.Client(transport=transport, timeout=timeout, follow_redirects=False,
                         trust_env=False, headers={"User-Agent": limits.user_agent,
                                                   "Accept-Encoding": ACCEPT_ENCODING})

@@ -23,6 +23,9 @@ class FetchLimits:
     max_retry_wait_s: float = 10.0  # longest single wait (Retry-After, backoff, host budget)
     backoff_base_s: float = 1.0  # first backoff ceiling; doubles per attempt, full jitter
     backoff_cap_s: float = 60.0
+    # Non-public networks (CIDR) allowed even when private networks are not: loopback
+    # test platforms, while redirects to 10/8 or 169.254.169.254 stay refused.
+    allowed_networks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -167,6 +167,7 @@ class SpiderJob(BaseModel):
     download_timeout_s: float
     max_redirects: int
     allow_private_networks: bool
+    allowed_networks: list[str] = []
 
 
 def describe_params_error(error: ValidationError) -> str:
@@ -265,7 +266,8 @@ def fetch_html(source: Source, context: FetchContext) -> FetchResult:
                     max_body_bytes=limits.max_body_bytes,
                     download_timeout_s=limits.total_timeout_s,
                     max_redirects=limits.max_redirects,
-                    allow_private_networks=limits.allow_private_networks)
+                    allow_private_networks=limits.allow_private_networks,
+                    allowed_networks=list(limits.allowed_networks))
     with tempfile.TemporaryDirectory(prefix="sharehub-spider-") as folder:
         _run_child(job, Path(folder))
         items, report = _read_output(Path(folder))

@@ -70,12 +70,14 @@ class AddressGuardMiddleware:
     """Downloader middleware: refuse non-http(s) URLs and hosts that resolve to non-public
     addresses (crawlers.address_guard), before robots.txt or the download happen."""
 
-    def __init__(self, allow_private: bool) -> None:
+    def __init__(self, allow_private: bool, allowed_networks: Sequence[str] = ()) -> None:
         self.allow_private = allow_private
+        self.allowed_networks = tuple(allowed_networks)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> AddressGuardMiddleware:
-        return cls(crawler.settings.getbool("SHAREHUB_ALLOW_PRIVATE_NETWORKS"))
+        return cls(crawler.settings.getbool("SHAREHUB_ALLOW_PRIVATE_NETWORKS"),
+                   crawler.settings.getlist("SHAREHUB_ALLOWED_NETWORKS"))
 
     async def process_request(self, request: Request) -> None:
         parts = urlsplit(request.url)  # Request() has already checked its syntax
@@ -85,7 +87,8 @@ class AddressGuardMiddleware:
         try:
             # Resolving blocks; keep the reactor free while it does.
             await asyncio.to_thread(check_host, parts.hostname, port,
-                                    allow_private=self.allow_private)
+                                    allow_private=self.allow_private,
+                                    allowed_networks=self.allowed_networks)
         except BlockedAddress as exc:
             raise BlockedRequest(str(exc)) from exc
         except FetchError as exc:
@@ -249,6 +252,7 @@ def spider_settings(job: SpiderJob, items_path: Path) -> dict[str, Any]:
         "DOWNLOAD_HANDLERS": {"file": None, "data": None, "ftp": None, "s3": None},
         "DOWNLOADER_MIDDLEWARES": {_GUARD: 40},  # before robots.txt (100) and offsite (50)
         "SHAREHUB_ALLOW_PRIVATE_NETWORKS": job.allow_private_networks,
+        "SHAREHUB_ALLOWED_NETWORKS": job.allowed_networks,
         "FEEDS": {items_path.as_uri(): {"format": "jsonlines", "encoding": "utf8"}},
         "LOG_LEVEL": "WARNING",
         "LOG_FORMAT": "%(levelname)s %(name)s: %(message)s",

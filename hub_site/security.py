@@ -15,6 +15,7 @@ __all__ = [
     "CONTENT_SECURITY_POLICY",
     "SECURITY_HEADERS",
     "SecurityHeadersMiddleware",
+    "content_security_policy",
     "safe_http_url",
     "tel_href",
 ]
@@ -35,11 +36,23 @@ _MAX_URL = 2048
 _PHONE_CHARS = re.compile(r"[^0-9+]")
 
 
-class SecurityHeadersMiddleware:
-    """Pure ASGI middleware adding SECURITY_HEADERS to every HTTP response that lacks them."""
+def content_security_policy(img_origins: tuple[str, ...] = ()) -> str:
+    """CONTENT_SECURITY_POLICY with `img_origins` (the map's tile server) added to img-src."""
+    extra = "".join(f" {origin}" for origin in img_origins)
+    return "; ".join(d + extra if d.startswith("img-src ") else d
+                     for d in (part.strip() for part in CONTENT_SECURITY_POLICY.split(";")))
 
-    def __init__(self, app: ASGIApp) -> None:
+
+class SecurityHeadersMiddleware:
+    """Pure ASGI middleware adding SECURITY_HEADERS to every HTTP response that lacks them.
+
+    `img_origins` are extra image origins for the CSP (the map's tile server)."""
+
+    def __init__(self, app: ASGIApp, *, img_origins: tuple[str, ...] = ()) -> None:
         self.app = app
+        self._encoded = _ENCODED if not img_origins else [
+            (name, content_security_policy(img_origins).encode("latin-1")
+             if name == b"content-security-policy" else value) for name, value in _ENCODED]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -50,7 +63,7 @@ class SecurityHeadersMiddleware:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
-                headers.extend((n, v) for n, v in _ENCODED if n not in present)
+                headers.extend((n, v) for n, v in self._encoded if n not in present)
                 message = {**message, "headers": headers}
             await send(message)
 

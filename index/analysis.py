@@ -20,6 +20,8 @@ import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from itertools import chain
+from typing import NamedTuple
 
 import snowballstemmer  # no stubs
 
@@ -36,6 +38,7 @@ __all__ = [
     "initial_terms",
     "morph_terms",
     "query_words",
+    "short_text_terms",
     "stem_word",
     "unigram_terms",
     "word_runs",
@@ -49,6 +52,7 @@ _QUERY_RUN = re.compile(r"[\uac00-\ud7a3]+|[0-9a-z]+|[\u3131-\u314e\u1100-\u1112
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _MIN_INITIALS = 2  # one consonant alone would match a third of all words
 _MAX_INITIALS = 8
+_WORD_CACHE = 200_000  # distinct words remembered with their terms
 
 _STEMMER = snowballstemmer.stemmer("english")
 _STEMMER_LOCK = threading.Lock()  # a Snowball stemmer keeps per-call state
@@ -73,8 +77,8 @@ def _stem(word: str) -> str:
         return str(_STEMMER.stemWord(word))
 
 
-# stem_word with its checks folded into one cached call: bigram_terms calls it for every
-# Latin or digit run of every description.
+# stem_word with its checks folded into one cached call, for each new word bigram_terms
+# meets.
 _stem_cached = lru_cache(maxsize=200_000)(stem_word)
 
 
@@ -88,12 +92,19 @@ def _bigrams(run: str) -> list[str]:
 
 def bigram_terms(text: str) -> str:
     """The text as space-separated index terms (Hangul bigrams, stemmed Latin words)."""
+    # Hot at indexing time: the text is cut at whitespace and each word's terms are
+    # remembered, since a catalog's descriptions repeat the same few thousand words
+    # (no run of Hangul or Latin letters spans whitespace, so the terms are the same).
+    return " ".join(filter(None, map(_word_bigrams, text.split())))
+
+
+@lru_cache(maxsize=_WORD_CACHE)
+def _word_bigrams(word: str) -> str:
     terms: list[str] = []
-    stem = _stem_cached
-    # One pass, hot at indexing time: group 1 is a Hangul run, group 2 a Latin/digit one.
-    for hangul, latin in _RUN_GROUPS.findall(unicodedata.normalize("NFKC", text).lower()):
+    # Group 1 is a Hangul run, group 2 a Latin/digit one.
+    for hangul, latin in _RUN_GROUPS.findall(unicodedata.normalize("NFKC", word).lower()):
         if latin:
-            terms.append(stem(latin))
+            terms.append(_stem_cached(latin))
         elif len(hangul) < 2:
             terms.append(hangul)
         else:
@@ -103,7 +114,12 @@ def bigram_terms(text: str) -> str:
 
 def unigram_terms(text: str) -> str:
     """Every Hangul syllable of the text, space-separated (for one-syllable queries)."""
-    return " ".join(_HANGUL.findall(unicodedata.normalize("NFKC", text)))
+    return " ".join(filter(None, map(_word_unigrams, text.split())))
+
+
+@lru_cache(maxsize=_WORD_CACHE)
+def _word_unigrams(word: str) -> str:
+    return " ".join(_HANGUL.findall(unicodedata.normalize("NFKC", word)))
 
 
 def _morphemes(runs: Sequence[str], morphology: KoreanMorphology) -> list[tuple[str, ...]]:
@@ -111,22 +127,11 @@ def _morphemes(runs: Sequence[str], morphology: KoreanMorphology) -> list[tuple[
     return [analysed[r] if _HANGUL.match(r) else (stem_word(r),) for r in runs]
 
 
-def _analysed_runs(text: str, morphology: KoreanMorphology,
-                   ) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Each word run of `text` with its morphemes, remembered per text."""
-    def compute(value: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        runs = word_runs(value)
-        return tuple(zip(runs, _morphemes(runs, morphology), strict=True))
+class _WordAnalysis(NamedTuple):
+    """What indexing needs of one whitespace-separated word of a short text."""
 
-    return morphology.remember(text, compute)
-
-
-def morph_terms(texts: Iterable[str], morphology: KoreanMorphology) -> str:
-    """Content morphemes of short texts, in order, space-separated: Kiwi's nouns and
-    predicate base forms for Hangul words, stems for Latin words. Positions follow the
-    words, so 캠핑의자 and "캠핑 의자" both give the phrase 캠핑 의자."""
-    return " ".join(form for text in texts for _, forms in _analysed_runs(text, morphology)
-                    for form in forms)
+    morphs: str  # its content morphemes, space-separated
+    initials: tuple[str, ...]  # 초성 terms of its Hangul runs and of their nouns
 
 
 @lru_cache(maxsize=100_000)
@@ -135,21 +140,72 @@ def _initials_and_prefixes(word: str) -> tuple[str, ...]:
     return tuple(initials[:end] for end in range(_MIN_INITIALS, len(initials) + 1))
 
 
+def _runs_initials(analysed: Iterable[tuple[str, tuple[str, ...]]]) -> tuple[str, ...]:
+    terms: dict[str, None] = {}
+    for run, forms in analysed:
+        if _HANGUL.match(run):
+            terms.update(dict.fromkeys(_initials_and_prefixes(run)))
+            for form in forms:
+                if form != run and _HANGUL.match(form) and not form.endswith("다"):
+                    terms.update(dict.fromkeys(_initials_and_prefixes(form)))
+    return tuple(terms)
+
+
+def _word_analyses(text: str, morphology: KoreanMorphology) -> list[_WordAnalysis]:
+    """The analysis of each whitespace-separated word of `text`, remembered per word:
+    titles are unique, their words are not, and Kiwi reads each run on its own anyway."""
+    def compute(word: str) -> _WordAnalysis:
+        runs = word_runs(word)
+        analysed = tuple(zip(runs, _morphemes(runs, morphology), strict=True))
+        return _WordAnalysis(" ".join(form for _, forms in analysed for form in forms),
+                             _runs_initials(analysed))
+
+    remember = morphology.remember
+    return [remember(word, compute) for word in text.split()]
+
+
+def _combined(analyses: Sequence[_WordAnalysis]) -> _WordAnalysis:
+    if len(analyses) == 1:
+        return analyses[0]
+    return _WordAnalysis(" ".join(filter(None, (a.morphs for a in analyses))),
+                         tuple(dict.fromkeys(chain.from_iterable(a.initials
+                                                                 for a in analyses))))
+
+
+def short_text_terms(title: str, labels: str, others: Sequence[str],
+                     morphology: KoreanMorphology) -> tuple[str, str]:
+    """The `morph` and `initials` terms of one listing: morphemes of its title, category
+    labels and `others` (item names, tags); initial consonants of the title and labels.
+
+    The same terms as `morph_terms([title, labels, *others])` and `initial_terms([title,
+    labels])`, computed once per word of the title and once per whole text of the rest
+    (labels, item names and tags repeat across thousands of listings)."""
+    def whole(text: str) -> _WordAnalysis:
+        return _combined(_word_analyses(text, morphology))
+
+    remember = morphology.remember
+    head = whole(title)
+    rest = [remember(text, whole) for text in (labels, *others)]
+    morphs = " ".join(filter(None, (head.morphs, *(r.morphs for r in rest))))
+    return morphs, " ".join(dict.fromkeys((*head.initials, *rest[0].initials)))
+
+
+def morph_terms(texts: Iterable[str], morphology: KoreanMorphology) -> str:
+    """Content morphemes of short texts, in order, space-separated: Kiwi's nouns and
+    predicate base forms for Hangul words, stems for Latin words. Positions follow the
+    words, so 캠핑의자 and "캠핑 의자" both give the phrase 캠핑 의자."""
+    return " ".join(filter(None, (analysis.morphs for text in texts
+                                  for analysis in _word_analyses(text, morphology))))
+
+
 def initial_terms(texts: Iterable[str], morphology: KoreanMorphology | None = None) -> str:
     """Initial-consonant strings of each Hangul word of the texts and their prefixes
     (공구대여소 → ㄱㄱ ㄱㄱㄷ ㄱㄱㄷㅇ ㄱㄱㄷㅇㅅ), plus those of its Kiwi nouns when a
     morphology is given (장난감도서관 → ㄷㅅㄱ for 도서관), space-separated, de-duplicated."""
-    terms: dict[str, None] = {}
-    for text in texts:
-        analysed = (_analysed_runs(text, morphology) if morphology is not None
-                    else tuple((run, ()) for run in word_runs(text)))
-        for run, forms in analysed:
-            if _HANGUL.match(run):
-                terms.update(dict.fromkeys(_initials_and_prefixes(run)))
-                for form in forms:
-                    if form != run and _HANGUL.match(form) and not form.endswith("다"):
-                        terms.update(dict.fromkeys(_initials_and_prefixes(form)))
-    return " ".join(terms)
+    if morphology is None:
+        return " ".join(_runs_initials((run, ()) for text in texts for run in word_runs(text)))
+    return " ".join(dict.fromkeys(chain.from_iterable(
+        analysis.initials for text in texts for analysis in _word_analyses(text, morphology))))
 
 
 class QueryWord:

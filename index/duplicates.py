@@ -7,19 +7,24 @@ none; the group's other listings are left out of the index. `source_links` lists
 source's link and booking URL of a group, for a listing page.
 
 `listings_for_index` is the whole view (a rebuild); `plan_index_update` is the same view for
-the blocks (district × kind) one run touched, so a refresh rewrites only those.
+the blocks (district × kind) one run touched, so a refresh rewrites only those; a
+`DuplicateTracker` keeps the groups between updates, so an update regroups the touched
+blocks from small `MatchFacts` and rewrites only the listings whose indexed form changed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from normalizer.dedupe import block_key, find_duplicate_groups
+from normalizer.dedupe import MatchFacts, block_key, find_duplicate_groups
 from normalizer.schema import Listing
 
-__all__ = ["IndexUpdate", "SourceLink", "listings_for_index", "merge_group",
-           "plan_index_update", "source_links"]
+__all__ = ["DuplicateTracker", "IndexUpdate", "SourceLink", "listings_for_index",
+           "merge_group", "plan_index_update", "source_links"]
+
+_Block = tuple[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,3 +127,127 @@ def plan_index_update(catalog_listings: Iterable[Listing], upserted: Sequence[Li
     shown = {li.id for li in view}
     return IndexUpdate(upsert=view + loose,
                        delete=[*removed_ids, *(li.id for li in touched if li.id not in shown)])
+
+
+class DuplicateTracker:
+    """The duplicate groups of the catalog state the search index reflects, kept between
+    index updates (in memory: the `MatchFacts` of every listing, ≈1 KB each, and the
+    groups).
+
+    With it an update regroups only the blocks its changes touch, from the facts instead of
+    the stored listings, and rewrites only the listings whose indexed form changed: the
+    changed ones and the members of every group that formed, dissolved, changed or holds a
+    changed listing. A re-crawl where 10 of 200 sources changed one record then writes a
+    few documents instead of whole blocks. `change_seq` is the catalog state it describes
+    (None: unknown; `seed` or `seed_before` it). Not thread-safe: the pipeline uses it
+    under its apply lock.
+    """
+
+    def __init__(self) -> None:
+        self.change_seq: int | None = None
+        self._facts: dict[str, MatchFacts] = {}
+        self._members: defaultdict[_Block, set[str]] = defaultdict(set)
+        self._groups: dict[_Block, set[frozenset[str]]] = {}
+
+    def seed(self, facts: Iterable[MatchFacts], change_seq: int) -> None:
+        """Start from every listing of the catalog at `change_seq` (`Catalog.match_facts`),
+        a state the search index reflects."""
+        self._facts = {f.id: f for f in facts}
+        self._members = defaultdict(set)
+        for f in self._facts.values():
+            if f.block is not None:
+                self._members[f.block].add(f.id)
+        self._groups = self._regroup(self._members)
+        self.change_seq = change_seq
+
+    def seed_before(self, facts: Iterable[MatchFacts], upserted: Sequence[Listing],
+                    removed_ids: Sequence[str], indexed: Callable[[str], Listing | None],
+                    change_seq: int) -> bool:
+        """Seed with the state before a change, `change_seq`: the catalog's `facts` after
+        it, with the changed listings as the index has them (`indexed`: the index's copy,
+        whose matching fields are the catalog's). An upserted listing first seen at this
+        run was added (the same test as `plan_index_update`). Returns False, leaving the
+        tracker unknown, when an updated or removed listing is not in the index (hidden
+        in a group: its earlier fields are known nowhere)."""
+        before = {f.id: f for f in facts}
+        for listing in upserted:
+            before.pop(listing.id, None)
+            if listing.first_seen_at != listing.last_seen_at:
+                if (copy := indexed(listing.id)) is None:
+                    return False
+                before[listing.id] = MatchFacts.of(copy)
+        for listing_id in removed_ids:
+            if (copy := indexed(listing_id)) is None:
+                return False
+            before[listing_id] = MatchFacts.of(copy)
+        self.seed(before.values(), change_seq)
+        return True
+
+    def _regroup(self, blocks: Collection[_Block]) -> dict[_Block, set[frozenset[str]]]:
+        groups: dict[_Block, set[frozenset[str]]] = {block: set() for block in blocks}
+        members = (self._facts[i] for block in blocks for i in self._members.get(block, ()))
+        for group in find_duplicate_groups(members):
+            block = self._facts[group.listing_ids[0]].block
+            assert block is not None  # only listings with a block are grouped
+            groups[block].add(frozenset(group.listing_ids))
+        return groups
+
+    def plan(self, upserted: Sequence[Listing], removed_ids: Sequence[str], change_seq: int,
+             load: Callable[[Iterable[str]], Mapping[str, Listing]]) -> IndexUpdate:
+        """The index writes that take the index from the tracked state to `change_seq`,
+        whose changes are `upserted` (added or updated, as stored) and `removed_ids`; the
+        tracker then describes `change_seq`. `load(ids)` gives the current listings of
+        unchanged members of affected groups (`Catalog.get_listings`). Raises
+        ValueError when the tracker is unknown (not seeded)."""
+        if self.change_seq is None:
+            raise ValueError("the duplicate tracker is not seeded")
+        self.change_seq = None  # until the new state is complete
+        changed = {li.id for li in upserted} | set(removed_ids)
+        touched: set[_Block] = set()
+        for listing_id in changed:
+            if (old := self._facts.pop(listing_id, None)) is not None and old.block:
+                touched.add(old.block)
+                self._members[old.block].discard(listing_id)
+        for listing in upserted:
+            facts = self._facts[listing.id] = MatchFacts.of(listing)
+            if facts.block is not None:
+                touched.add(facts.block)
+                self._members[facts.block].add(listing.id)
+        regrouped = self._regroup(touched)
+        affected = set(changed)
+        group_of: dict[str, frozenset[str]] = {}
+        for block, groups in regrouped.items():
+            before = self._groups.get(block, set())
+            for group in before ^ groups:  # formed, dissolved or changed membership
+                affected |= group
+            for group in groups:
+                group_of.update(dict.fromkeys(group, group))
+                if group & changed:
+                    affected |= group
+            self._groups[block] = groups
+        self.change_seq = change_seq
+        return _rewrite(affected - set(removed_ids), group_of, upserted, removed_ids, load)
+
+
+def _rewrite(ids: set[str], group_of: Mapping[str, frozenset[str]],
+             upserted: Sequence[Listing], removed_ids: Sequence[str],
+             load: Callable[[Iterable[str]], Mapping[str, Listing]]) -> IndexUpdate:
+    """The indexed form of each of `ids`: as it is, its group's merged listing, or left
+    out (hidden in its group)."""
+    listings = {li.id: li for li in upserted if li.id in ids}
+    listings.update(load(sorted(ids - listings.keys())))
+    upsert: list[Listing] = []
+    delete = list(removed_ids)
+    merged: dict[frozenset[str], Listing] = {}
+    for listing_id in sorted(ids):
+        if (group := group_of.get(listing_id)) is None:
+            if listing_id in listings:
+                upsert.append(listings[listing_id])
+            continue
+        if group not in merged:
+            merged[group] = merge_group([listings[i] for i in sorted(group)])
+        if merged[group].id == listing_id:
+            upsert.append(merged[group])
+        else:
+            delete.append(listing_id)
+    return IndexUpdate(upsert=upsert, delete=delete)

@@ -42,7 +42,7 @@ _CONJOINING_TO_COMPAT = {0x1100 + i: c for i, c in enumerate(_INITIALS)}
 _NOUN_TAGS = frozenset({"NNG", "NNP", "XR", "SL", "SH"})
 _PREDICATE_TAGS = frozenset({"VV", "VA"})
 _CACHE_LIMIT = 200_000
-_TEXT_MEMO_LIMIT = 50_000  # texts; unique titles pass through, labels and items stay
+_TEXT_MEMO_LIMIT = 50_000  # words of titles, and whole labels, item names and tags
 _MISSING = object()
 T = TypeVar("T")
 
@@ -159,8 +159,8 @@ class KoreanMorphology:
         return found
 
     def remember(self, text: str, compute: Callable[[str], T]) -> T:
-        """`compute(text)`, remembered per text: category labels, item names and tags
-        repeat across thousands of listings."""
+        """`compute(text)`, remembered per text: the words of titles, category labels,
+        item names and tags repeat across thousands of listings."""
         found = self._text_memo.get(text, _MISSING)
         if found is _MISSING:
             found = compute(text)

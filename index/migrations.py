@@ -87,6 +87,12 @@ MIGRATIONS: list[str] = [
     ALTER TABLE runs_v2 RENAME TO runs;
     CREATE INDEX runs_by_source ON runs(source_id, id);
     """,
+    # 3: staff decide quarantined runs: applied (as a new ok run) or discarded, by when.
+    """
+    ALTER TABLE runs ADD COLUMN resolution TEXT
+        CHECK (resolution IS NULL OR resolution IN ('applied', 'discarded'));
+    ALTER TABLE runs ADD COLUMN resolved_at TEXT;
+    """,
 ]
 
 

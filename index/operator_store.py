@@ -165,6 +165,15 @@ class OperatorStore:
         return Account(row["id"], row["role"], row["name"], row["organisation"],
                        row["email"]) if row else None
 
+    def accounts_named(self, name: str, role: Role) -> list[Account]:
+        """Accounts of one role with this name, oldest first."""
+        with self._lock:
+            rows = self._db.execute("SELECT id, role, name, organisation, email FROM accounts "
+                                    "WHERE name = ? AND role = ? ORDER BY id",
+                                    (name, role)).fetchall()
+        return [Account(r["id"], r["role"], r["name"], r["organisation"], r["email"])
+                for r in rows]
+
     def account(self, account_id: int) -> Account | None:
         with self._lock:
             row = self._db.execute("SELECT id, role, name, organisation, email FROM accounts "
@@ -251,6 +260,14 @@ class OperatorStore:
         found = self.registration(registration_id)
         assert found is not None
         return found
+
+    def approvals_signature(self) -> tuple[int, str | None]:
+        """Changes when a registration is approved (or an approval is undone): what the
+        scheduler polls to take new sources in without a restart."""
+        with self._lock:
+            row = self._db.execute("SELECT count(*), max(decided_at) FROM registrations "
+                                   "WHERE status = 'approved'").fetchone()
+        return int(row[0]), row[1]
 
     def approved_definitions(self) -> list[dict[str, Any]]:
         """The schedule entries of every approved registration, oldest first."""

@@ -1,14 +1,15 @@
 """The embedded search backend: tantivy, with Hangul bigrams for Korean recall.
 
-Layout of the data folder:
-
-    <root>/CURRENT              name of the live version (replaced with os.replace)
-    <root>/versions/<name>/     one complete tantivy index + sharehub.json (change_seq)
-
+The data folder holds complete versions and a CURRENT pointer (`index.tantivy_versions`).
 `rebuild` writes a new version beside the live one and swaps CURRENT atomically, so a
 kill at any moment leaves readers on the previous complete version; the folders a killed
-rebuild leaves are removed by the next one. User text is turned into term and phrase
-queries built in code: it never reaches a query parser.
+rebuild leaves are removed by the next one, and a version written with another schema is
+replaced by an empty one that the next sync rebuilds. A rebuilt version keeps its
+documents sorted by district, so a district filter skips most of the index.
+
+User text is turned into term and phrase queries built in code: it never reaches a query
+parser. The quick query (no spelling searches) runs first; the thorough one only when
+the quick one finds nothing. Built queries are remembered per text until the next write.
 
 Filters, facets, geo and opening hours live in their own modules: `tantivy_fields` (what
 each listing carries besides text), `tantivy_filters`, `tantivy_facets` (terms
@@ -19,9 +20,7 @@ segment-tree slots, Korean public holidays).
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
+import logging
 import threading
 import time
 from collections.abc import Iterable
@@ -32,7 +31,7 @@ from typing import Any
 
 import tantivy
 
-from index.analysis import bigram_terms, initial_terms, morph_terms, unigram_terms
+from index.analysis import bigram_terms, short_text_terms, unigram_terms
 from index.errors import SearchBackendError
 from index.korean import shared_morphology
 from index.search_types import SearchHit, SearchQuery, SearchResults
@@ -40,16 +39,36 @@ from index.tantivy_facets import count_facets
 from index.tantivy_fields import RECENCY_FIELD, add_filter_fields, filter_values
 from index.tantivy_filters import filter_queries
 from index.tantivy_geo import DISTANCE_CANDIDATES, circle_query, distances_km, nearest
-from index.tantivy_text_query import build_text_query
+from index.tantivy_text_query import TextQuery, build_text_query
+from index.tantivy_versions import (
+    current_version,
+    is_outdated,
+    new_version_dir,
+    read_change_seq,
+    remove_versions_except,
+    swap_to,
+    write_meta,
+)
 from normalizer.open_now import public_holiday_name
 from normalizer.schema import Listing
 
 __all__ = ["TantivyIndex"]
 
+_log = logging.getLogger(__name__)
+
 _WRITER_HEAP = 50_000_000
 _REBUILD_HEAP = 200_000_000  # fewer, larger segments; memory is given back after the build
 _REBUILD_THREADS = 1  # the Python side building documents is the bottleneck, not tantivy
 _MAX_OFFSET = 10_000
+# Documents sorted by district: a district filter then keeps a few runs of neighbouring
+# documents, and tantivy skips the others instead of scoring the text query across them.
+_SORT_FIELD: str | None = "district"
+_TEXT_QUERY_CACHE = 2_000  # texts whose built query is remembered
+# Another process may write to the live version: a remembered spelling decision is
+# trusted for a minute at most.
+_TEXT_QUERY_TTL_S = 60.0
+# Listing.model_dump_json() without the str round trip: the same bytes, stored per doc.
+_LISTING_JSON = Listing.__pydantic_serializer__.to_json
 
 
 def _is_public_holiday(day: date) -> bool:
@@ -61,9 +80,11 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("id", stored=True, tokenizer_name="raw")
     builder.add_text_field("title", tokenizer_name="whitespace")
     builder.add_text_field("body", tokenizer_name="whitespace")
-    builder.add_text_field("uni", tokenizer_name="whitespace")
+    # Single syllables are only ever looked up as terms: no positions.
+    builder.add_text_field("uni", tokenizer_name="whitespace", index_option="freq")
     builder.add_text_field("morph", tokenizer_name="whitespace")  # Kiwi morphemes, stems
-    builder.add_text_field("initials", tokenizer_name="whitespace")  # 초성: ㄱㄱ for 공구
+    builder.add_text_field("initials", tokenizer_name="whitespace",  # 초성: ㄱㄱ for 공구
+                           index_option="freq")
     add_filter_fields(builder)
     builder.add_bytes_field("doc", stored=True)
     return builder.build()
@@ -81,13 +102,13 @@ def _document(listing: Listing, category_words: str) -> tantivy.Document:
     body = f"{_searchable_text(listing)} {category_words}"
     # Kiwi reads the short fields only (title, category labels, item names, tags): the
     # description stays with bigrams, which keeps indexing fast (see index/korean.py).
-    morphology = shared_morphology()
-    short = [listing.title, category_words, *(i.name for i in listing.items), *listing.tags]
+    morph, initials = short_text_terms(
+        listing.title, category_words, [*(i.name for i in listing.items), *listing.tags],
+        shared_morphology())
     return tantivy.Document(
         id=listing.id, title=bigram_terms(listing.title), body=bigram_terms(body),
-        uni=unigram_terms(f"{listing.title} {body}"), morph=morph_terms(short, morphology),
-        initials=initial_terms([listing.title, category_words], morphology),
-        **filter_values(listing), doc=listing.model_dump_json().encode())
+        uni=unigram_terms(f"{listing.title} {body}"), morph=morph, initials=initials,
+        **filter_values(listing), doc=_LISTING_JSON(listing))
 
 
 class TantivyIndex:
@@ -105,30 +126,30 @@ class TantivyIndex:
         self._version: str | None = None
         self._index: tantivy.Index | None = None
         self._facet_pool: ThreadPoolExecutor | None = None
+        self._text_queries: dict[tuple[str | None, str, bool], tuple[float, TextQuery]] = {}
         self._open_current()
 
     # --- versions ------------------------------------------------------------------------
 
-    def _current_name(self) -> str | None:
-        try:
-            return (self.root / "CURRENT").read_text(encoding="utf-8").strip() or None
-        except FileNotFoundError:
-            return None
-
     def _open_current(self) -> None:
-        name = self._current_name()
+        name = current_version(self.root)
         if name is None:
-            name = self._new_version_dir().name
-            self._swap_to(name)
+            name = new_version_dir(self.root).name
+            swap_to(self.root, name)
         for _ in range(3):
+            if is_outdated(self.root / "versions" / name):
+                name = self._replace_outdated(name)
             try:
                 self._index = tantivy.Index(self._schema,
                                             path=str(self.root / "versions" / name))
                 break
             except ValueError as exc:
+                if "schema does not match" in str(exc):
+                    name = self._replace_outdated(name)
+                    continue
                 # A rebuild in another process may have swapped and removed this version
                 # between reading CURRENT and opening it: follow CURRENT again.
-                newer = self._current_name()
+                newer = current_version(self.root)
                 if newer is None or newer == name:
                     raise SearchBackendError(
                         f"cannot open search index version {name}: {exc}") from exc
@@ -137,27 +158,19 @@ class TantivyIndex:
             raise SearchBackendError(f"search index versions change too fast to open {name}")
         self._version = name
 
-    def _new_version_dir(self) -> Path:
-        path = self.root / "versions" / f"v{time.time_ns()}"
-        path.mkdir(parents=True)
-        return path
-
-    def _swap_to(self, name: str) -> None:
-        pointer = self.root / "CURRENT.tmp"
-        pointer.write_text(name, encoding="utf-8")
-        with pointer.open("rb") as f:
-            os.fsync(f.fileno())
-        pointer.replace(self.root / "CURRENT")
-        directory = os.open(self.root, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
+    def _replace_outdated(self, name: str) -> str:
+        """Swap to a new empty version instead of `name`, written by another sharehub
+        version: its change_seq is unknown (-1), so the next sync rebuilds it."""
+        _log.warning("search index version %s was written with another schema; starting "
+                     "an empty one, to be rebuilt from the catalog", name)
+        fresh = new_version_dir(self.root).name
+        swap_to(self.root, fresh)
+        return fresh
 
     def _live(self) -> tantivy.Index:
         """The live index, reopened if another process swapped versions."""
         with self._lock:
-            if self._current_name() != self._version:
+            if current_version(self.root) != self._version:
                 self._open_current()
             assert self._index is not None
             return self._index
@@ -165,21 +178,11 @@ class TantivyIndex:
     @property
     def change_seq(self) -> int:
         """The catalog change_seq this index reflects (-1 when unknown)."""
-        meta = self.root / "versions" / (self._version or "") / "sharehub.json"
-        try:
-            return int(json.loads(meta.read_text(encoding="utf-8"))["change_seq"])
-        except (FileNotFoundError, KeyError, ValueError):
-            return -1
+        return read_change_seq(self.root / "versions" / (self._version or ""))
 
     def set_change_seq(self, seq: int) -> None:
         """Record which catalog state the live version reflects."""
-        self._write_meta(self.root / "versions" / (self._version or ""), seq)
-
-    @staticmethod
-    def _write_meta(directory: Path, seq: int) -> None:
-        tmp = directory / "sharehub.json.tmp"
-        tmp.write_text(json.dumps({"change_seq": seq}), encoding="utf-8")
-        tmp.replace(directory / "sharehub.json")
+        write_meta(self.root / "versions" / (self._version or ""), seq)
 
     # --- writes --------------------------------------------------------------------------
 
@@ -196,6 +199,7 @@ class TantivyIndex:
                 self._add_all(writer, listings)
                 writer.commit()
             index.reload()
+            self._text_queries.clear()
 
     def delete(self, listing_ids: Iterable[str]) -> None:
         with self._lock:
@@ -205,6 +209,7 @@ class TantivyIndex:
                     writer.delete_documents_by_term("id", listing_id)
                 writer.commit()
             index.reload()
+            self._text_queries.clear()
 
     def rebuild(self, listings: Iterable[Listing], change_seq: int = -1) -> None:
         """Write every listing into a new version folder, then swap CURRENT to it.
@@ -217,9 +222,10 @@ class TantivyIndex:
         ValueError (from tantivy) when the new version cannot be written.
         """
         with self._lock:
-            self._remove_versions_except(self._current_name())
-            directory = self._new_version_dir()
-            fresh = tantivy.Index(self._schema, path=str(directory))
+            remove_versions_except(self.root, current_version(self.root))
+            directory = new_version_dir(self.root)
+            fresh = tantivy.Index(self._schema, path=str(directory),
+                                  sort_by_field=_SORT_FIELD)
             # One commit for the whole set, and a heap large enough that tantivy flushes
             # few segments; tantivy's threads index while this one builds documents.
             with fresh.writer(_REBUILD_HEAP, _REBUILD_THREADS) as writer:
@@ -232,21 +238,27 @@ class TantivyIndex:
                         listing, self._category_words.get(listing.category, "")))
                 writer.commit()
                 writer.wait_merging_threads()
-            self._write_meta(directory, change_seq)
-            self._swap_to(directory.name)
+            write_meta(directory, change_seq)
+            swap_to(self.root, directory.name)
             self._open_current()
-            self._remove_versions_except(directory.name)
-
-    def _remove_versions_except(self, live: str | None) -> None:
-        for folder in (self.root / "versions").iterdir():
-            if folder.name != live:
-                shutil.rmtree(folder, ignore_errors=True)
+            remove_versions_except(self.root, directory.name)
 
     # --- reads ---------------------------------------------------------------------------
 
-    def _text_query(self, text: str) -> tantivy.Query | None:
-        """User text → a query built in code, never parsed (index.tantivy_text_query)."""
-        return build_text_query(self._schema, self._live().searcher(), text)
+    def _text_query(self, searcher: tantivy.Searcher, text: str,
+                    thorough: bool) -> TextQuery:
+        """User text → a query built in code, never parsed (index.tantivy_text_query);
+        remembered per text for a minute, and until the next write or version swap."""
+        key = (self._version, text, thorough)
+        now = time.monotonic()
+        remembered = self._text_queries.get(key)
+        if remembered is not None and now - remembered[0] < _TEXT_QUERY_TTL_S:
+            return remembered[1]
+        built = build_text_query(self._schema, searcher, text, thorough=thorough)
+        if len(self._text_queries) >= _TEXT_QUERY_CACHE:
+            self._text_queries.clear()  # rare: a fresh start beats bookkeeping per hit
+        self._text_queries[key] = (now, built)
+        return built
 
     def _facets(self) -> ThreadPoolExecutor:
         """Threads for facet counts, which run beside the top-hits pass (tantivy releases
@@ -282,9 +294,19 @@ class TantivyIndex:
         `limit` beyond it gives an empty page). With `near`, hits carry `distance_km`.
         """
         searcher = self._live().searcher()
+        quick = self._text_query(searcher, query.text, thorough=False)
+        results = self._run(searcher, query, quick.query)
+        if results.total == 0 and quick.assumed:
+            # Some word was taken as spelled right from its terms alone: check each
+            # word with a search, and respell the ones no listing has as typed.
+            thorough = self._text_query(searcher, query.text, thorough=True)
+            results = self._run(searcher, query, thorough.query)
+        return results
+
+    def _run(self, searcher: tantivy.Searcher, query: SearchQuery,
+             text: tantivy.Query | None) -> SearchResults:
         limit = max(1, min(query.limit, 100))
         offset = max(0, min(query.offset, _MAX_OFFSET))
-        text = self._text_query(query.text)
         base = self._filtered(searcher, query, text)
         if query.sort == "distance" and query.near is not None:
             base = tantivy.Query.boolean_query([

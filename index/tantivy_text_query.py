@@ -12,12 +12,17 @@ and intent words only add to the score. A word matches:
 
 A word no listing matches as typed is respelled from the morpheme dictionary (회의싱 →
 회의실, umbrela → umbrella), or a long compound loses the syllable at one end (공구대여서 →
-공구대여). The weights below were set by measuring nDCG@10 with `sharehub eval search`.
+공구대여). Whether a word matches is first judged from the term dictionary alone (each of
+its terms is in some listing), which costs microseconds; the search that confirms it (its
+terms together, in order) costs milliseconds per word at a million listings, so it runs
+only in the `thorough` pass, which the index runs when the quick query finds nothing. The
+weights below were set by measuring nDCG@10 with `sharehub eval search`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import tantivy
 
@@ -25,7 +30,7 @@ from index.analysis import QueryWord, query_words
 from index.korean import shared_morphology
 from index.query_understanding import Concept, nearest_spelling, understand_query
 
-__all__ = ["build_text_query"]
+__all__ = ["TextQuery", "build_text_query"]
 
 TITLE_BOOST = 3.0
 MORPH_BOOST = 4.0  # a morpheme match (title, labels, items, tags) beats bigrams
@@ -41,10 +46,23 @@ _Q = tantivy.Query
 _SHOULD, _MUST = tantivy.Occur.Should, tantivy.Occur.Must
 
 
+@dataclass(frozen=True, slots=True)
+class TextQuery:
+    """A built text query. `query` is None when the text has no searchable word;
+    `assumed` is True when some word was taken as spelled right from its terms alone
+    (the `thorough` pass may read it differently)."""
+
+    query: tantivy.Query | None
+    assumed: bool
+
+
 class _TextQueryBuilder:
-    def __init__(self, schema: tantivy.Schema, searcher: tantivy.Searcher) -> None:
+    def __init__(self, schema: tantivy.Schema, searcher: tantivy.Searcher,
+                 thorough: bool) -> None:
         self.schema = schema
         self.searcher = searcher
+        self.thorough = thorough
+        self.assumed = False
 
     def run(self, field: str, terms: Sequence[str], boost: float) -> tantivy.Query:
         """The terms in order in one field (a term, or a phrase), boosted."""
@@ -67,6 +85,9 @@ class _TextQueryBuilder:
         if not all(df("title", t) + df("body", t) for t in word.terms) and not all(
                 df("morph", m) for m in word.morphs or ["\x00"]):
             return False  # a term no listing has: a cheap no
+        if not self.thorough:
+            self.assumed = True  # every term exists: most likely the word does too
+            return True
         return bool(self.searcher.search(self.word(word, 1.0), 1).hits)
 
     def spelling(self, word: QueryWord) -> str | None:
@@ -95,16 +116,19 @@ class _TextQueryBuilder:
         return _Q.boolean_query(options)
 
 
-def build_text_query(schema: tantivy.Schema, searcher: tantivy.Searcher,
-                     text: str) -> tantivy.Query | None:
+def build_text_query(schema: tantivy.Schema, searcher: tantivy.Searcher, text: str,
+                     *, thorough: bool = True) -> TextQuery:
     """The query for a citizen's text over the index `searcher` reads (its dictionary
-    supplies spellings). Any text is a plain search; None when it has no searchable word
-    (empty, punctuation, emoji)."""
-    builder = _TextQueryBuilder(schema, searcher)
+    supplies spellings). Any text is a plain search; `query` is None when it has no
+    searchable word (empty, punctuation, emoji). With `thorough` False, a word whose
+    every term is in the dictionary is taken as spelled right without a search."""
+    builder = _TextQueryBuilder(schema, searcher, thorough)
     plan = understand_query(text, shared_morphology(), corrector=builder.spelling)
     if not plan.concepts:
-        return None
-    return _Q.boolean_query([(_MUST, builder.concept(c)) for c in plan.concepts]
-                            + [(_SHOULD, builder.concept(c)) for c in plan.qualifiers]
-                            + [(_SHOULD, builder.word(w, OPTIONAL_WEIGHT))
-                               for w in plan.optional])
+        return TextQuery(None, builder.assumed)
+    return TextQuery(_Q.boolean_query([(_MUST, builder.concept(c)) for c in plan.concepts]
+                                      + [(_SHOULD, builder.concept(c))
+                                         for c in plan.qualifiers]
+                                      + [(_SHOULD, builder.word(w, OPTIONAL_WEIGHT))
+                                         for w in plan.optional]),
+                     builder.assumed)

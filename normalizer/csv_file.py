@@ -33,6 +33,10 @@ from normalizer.text import decode_bytes
 
 __all__ = ["HEADER_SCAN_ROWS", "MAX_ROWS", "NumberedRow", "listings_from_rows", "parse_csv"]
 
+# A platform's error or login page served where the file should be (often with 200).
+_HTML_START = re.compile(r"\s*<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.IGNORECASE)
+_HTML_TITLE = re.compile(r"<title[^>]*>([^<]{1,120})</title>", re.IGNORECASE)
+
 MAX_ROWS = 60_000  # data rows read from one file; a national dataset has ≈30,000
 HEADER_SCAN_ROWS = 10
 
@@ -170,4 +174,9 @@ def parse_csv(body: bytes, source: Source, now: datetime | None = None) -> Parse
     text = decode_bytes(body)
     if "\x00" in text:
         raise ParseError("binary data, not a CSV file")
+    if _HTML_START.match(text):
+        title = _HTML_TITLE.search(text[:4096])
+        named = f" titled {title.group(1).strip()!r}" if title else ""
+        raise ParseError(f"an HTML page{named}, not a CSV file: the platform may be "
+                         "serving an error or login page at this URL")
     return listings_from_rows(_csv_rows(re.sub(r"\r\n?", "\n", text)), source, now)

@@ -37,8 +37,19 @@ def decode_bytes(body: bytes, declared: str | None = None) -> str:
             continue
     best = charset_normalizer.from_bytes(body).best()
     if best is None:
-        raise ParseError("cannot detect the text encoding of the document")
+        others = [c for c in candidates if c.lower().replace("_", "-") not in ("utf-8", "utf8")]
+        raise ParseError("cannot detect the text encoding of the document: "
+                         f"{_utf8_problem(body)}, and not {' or '.join(others)} either")
     return str(best)
+
+
+def _utf8_problem(body: bytes) -> str:
+    """Where the bytes stop being UTF-8, for the operator who has to fix the file."""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"invalid UTF-8 (byte 0x{body[exc.start]:02x} at offset {exc.start})"
+    return "valid UTF-8 but not as declared"
 
 
 # Elements whose content is raw text to an HTML parser (or never shown): stripping only the

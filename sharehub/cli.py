@@ -14,6 +14,7 @@ import yaml
 from normalizer.schema import SourceKind
 from sharehub.schedules import ScheduleConfig
 from sharehub.settings import Settings, read_secrets
+from sharehub.sources_args import add_sources_parser
 
 __all__ = ["main"]
 
@@ -63,6 +64,8 @@ def _parser() -> argparse.ArgumentParser:
     schedules.add_argument("action", choices=["check"])
     schedules.add_argument("file", nargs="?", type=Path)
 
+    add_sources_parser(commands)
+
     evaluation = commands.add_parser("eval", help="measure search relevance (nDCG@10, "
                                                   "recall@20) on the sample world")
     evaluation.add_argument("target", choices=["search"])
@@ -101,7 +104,12 @@ def _parser() -> argparse.ArgumentParser:
                              help="parse in a pool of N processes (default 0: in the threads)")
     index_bench = benches.add_parser("index", help="index and query: tantivy vs SQLite FTS5")
     index_bench.add_argument("--size", type=int, default=20_000, help="listings indexed")
-    for command in (crawl_bench, index_bench):
+    site_bench = benches.add_parser("site", help="the hub site's results pages over a large "
+                                                 "index: server time, page weight, load")
+    site_bench.add_argument("--size", type=int, default=100_000, help="listings indexed")
+    site_bench.add_argument("--repeat", type=int, default=20, help="timed passes")
+    site_bench.add_argument("--clients", type=int, default=50, help="clients at once")
+    for command in (crawl_bench, index_bench, site_bench):
         command.add_argument("--json", action="store_true", help="print the figures as JSON")
         command.add_argument("--no-report", action="store_true",
                              help="leave bench/REPORT.md alone")
@@ -157,8 +165,21 @@ def _load_config(args: argparse.Namespace, settings: Settings) -> ScheduleConfig
     return load_schedules(args.config or settings.config_file)
 
 
+def _config_with_registrations(args: argparse.Namespace, settings: Settings) -> ScheduleConfig:
+    """schedules.yaml plus the sources operators registered and staff approved."""
+    from sharehub.registration import with_registered_sources
+    from sharehub.wiring import open_operator_store
+
+    store = open_operator_store(settings)
+    try:
+        return with_registered_sources(_load_config(args, settings), store)
+    finally:
+        store.close()
+
+
 def _cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
     from sharehub.crawl import (
+        crawl_sources,
         crawl_with_progress,
         print_runs,
         register_sources,
@@ -166,12 +187,15 @@ def _cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
         select_sources,
     )
     from sharehub.runtime import open_deps
+    from sharehub.schedule_logging import CrawlRunLogger
 
-    config = _load_config(args, settings)
+    config = _config_with_registrations(args, settings)
     with open_deps(settings, config) as deps:
         chosen = select_sources(config, args.source_ids, deps.secrets)
         register_sources(config, deps)
-        outcomes = crawl_with_progress(chosen, deps)
+        # A progress bar on a terminal, else a structured log line per run.
+        outcomes = (crawl_with_progress(chosen, deps) if sys.stderr.isatty()
+                    else crawl_sources(chosen, deps, CrawlRunLogger()))
     if args.json:
         print(runs_as_json(outcomes))
     else:
@@ -184,7 +208,8 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings, *, scheduler: bool)
 
     if args.port:
         settings = settings.model_copy(update={"site_port": args.port})
-    run_hub(settings, _load_config(args, settings), crawl_first=False, with_scheduler=scheduler)
+    run_hub(settings, _load_config(args, settings), crawl_first=False, with_scheduler=scheduler,
+            config_path=(args.config or settings.config_file) if scheduler else None)
     return 0
 
 
@@ -299,7 +324,7 @@ def _cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 def _cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     try:  # bench/ sits beside the packages in a checkout; it is not installed
-        from bench.commands import run_crawl, run_index
+        from bench.commands import run_crawl, run_index, run_site
         from bench.normalize_bench import REPORT, bench_command
     except ModuleNotFoundError:
         print("sharehub bench: run it from the repository root (`python -m sharehub bench "
@@ -314,6 +339,7 @@ def _cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
         "normalize": run_normalize,
         "crawl": lambda: run_crawl(args),
         "index": lambda: run_index(args),
+        "site": lambda: run_site(args),
     }
     return benches[args.bench]()
 
@@ -332,13 +358,29 @@ def _cmd_schedules(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
+    from sharehub.schedule_status import print_statuses, read_states, source_statuses
+
+    if args.action != "status":
+        from sharehub.sources_cli import run_sources_command
+        return run_sources_command(args, settings)
+    config = _config_with_registrations(args, settings)
+    print_statuses(source_statuses(config, read_states(settings.data_dir),
+                                   read_secrets(s.key_env for s in config.sources)),
+                   sys.stdout, as_json=args.json)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `sharehub` console script."""
+    from sharehub.schedule_logging import structured_handler
+    from sharehub.schedule_store import SchedulerBusy
     from sharehub.schedules import ConfigError
 
     args = _parser().parse_args(argv)
+    # One line per event, with its fields as key=value (the `extra=` of each log call).
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+                        handlers=[structured_handler(sys.stderr)])
     # httpx logs every request URL, and some APIs carry their key in the path.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     settings = Settings()
@@ -346,12 +388,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "preview": _cmd_preview, "crawl": _cmd_crawl, "demo": _cmd_demo,
         "reindex": _cmd_reindex, "coverage": _cmd_coverage, "schedules": _cmd_schedules,
         "eval": _cmd_eval, "export": _cmd_export, "bench": _cmd_bench,
+        "sources": _cmd_sources,
         "serve": lambda a, s: _cmd_serve(a, s, scheduler=False),
         "run": lambda a, s: _cmd_serve(a, s, scheduler=True),
     }
     try:
         return handlers[args.command](args, settings)
-    except ConfigError as exc:
+    except (ConfigError, SchedulerBusy) as exc:
         print(f"sharehub: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

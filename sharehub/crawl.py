@@ -127,7 +127,7 @@ def crawl_sources(sources: Sequence[SourceSchedule], deps: RefreshDeps,
             _refresh_all(sources, batched, workers, outcomes, on_done)
     finally:
         with deps.apply_lock:
-            pending.flush(deps.catalog, deps.index)
+            pending.flush(deps)
     sync_index(deps.catalog, deps.index)
     return [outcomes[s.id] for s in sources]
 

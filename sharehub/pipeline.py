@@ -21,7 +21,7 @@ import httpx
 
 from crawlers import FetchContext, FetchError, FetchLimits, HostBudget, RobotsCache, fetch_source
 from index import Catalog, RemovalPolicy, RunRecord, SearchIndex
-from index.duplicates import listings_for_index, plan_index_update
+from index.duplicates import DuplicateTracker, listings_for_index
 from normalizer import Listing, NormalizeError, ParseReport, ParseResult, Source, parse_document
 
 __all__ = ["PendingIndexChanges", "RefreshDeps", "RefreshOutcome", "refresh_source",
@@ -41,8 +41,8 @@ class PendingIndexChanges:
     change_seq it reflects, so a kill before `flush` leaves it behind, and sync_index
     rebuilds it from the catalog. Used under RefreshDeps.apply_lock."""
 
-    # A city's crawl (≈20,000 listings) is one batch: each flush also reads the catalog to
-    # regroup duplicates, so fewer flushes cost less.
+    # A city's crawl (≈20,000 listings) is one batch: each flush also regroups the blocks
+    # it touches, so fewer flushes cost less.
     def __init__(self, max_listings: int = 20_000) -> None:
         self.max_listings = max_listings
         self._clear()
@@ -65,25 +65,15 @@ class PendingIndexChanges:
         self._changes.update(dict.fromkeys(removed_ids))
         return len(self._changes) >= self.max_listings
 
-    def flush(self, catalog: Catalog, index: SearchIndex) -> None:
-        """Apply the queued changes to `index` in one upsert and one delete (or rebuild
-        it from `catalog` when it missed an earlier change), then start afresh."""
+    def flush(self, deps: RefreshDeps) -> None:
+        """Apply the queued changes to the index in one upsert and one delete (or rebuild
+        it from the catalog when it missed an earlier change), then start afresh."""
         if self._first_seq is None:
             return
         upserted = [li for li in self._changes.values() if li is not None]
         removed = [i for i, li in self._changes.items() if li is None]
-        if not self._contiguous or index.change_seq != self._first_seq - 1:
-            sync_index(catalog, index)
-        # Duplicates across sources: the index takes the regrouped blocks (as _apply_to_index).
-        elif (update := plan_index_update(catalog.iter_listings(), upserted, removed,
-                                          index.get)) is None:
-            sync_index(catalog, index, force=True)
-        else:
-            if update.upsert:
-                index.upsert(update.upsert)
-            if update.delete:
-                index.delete(update.delete)
-            index.set_change_seq(self._last_seq)
+        _update_index(deps, upserted, removed, self._first_seq, self._last_seq,
+                      contiguous=self._contiguous)
         self._clear()
 
 
@@ -110,6 +100,9 @@ class RefreshDeps:
     # Set by crawl_sources for a large crawl: a process pool that parses documents, so
     # parsing uses every core (threads share one interpreter lock).
     parse_pool: Executor | None = None
+    # The duplicate groups the index shows, kept between runs (and crawls) of this
+    # process, so that an index update regroups and rewrites only what a run touched.
+    duplicates: DuplicateTracker = field(default_factory=DuplicateTracker)
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,25 +198,37 @@ def _apply_to_index(deps: RefreshDeps, upserted: list[Listing], removed_ids: lis
         return
     if deps.pending_index is not None:
         if deps.pending_index.add(upserted, removed_ids, change_seq):
-            deps.pending_index.flush(deps.catalog, deps.index)
+            deps.pending_index.flush(deps)
         return
-    if deps.index.change_seq != change_seq - 1:
+    _update_index(deps, upserted, removed_ids, change_seq, change_seq)
+
+
+def _update_index(deps: RefreshDeps, upserted: list[Listing], removed_ids: list[str],
+                  first_seq: int, last_seq: int, *, contiguous: bool = True) -> None:
+    """Bring the index from catalog state `first_seq - 1` to `last_seq`, whose changes
+    are `upserted` and `removed_ids` (under the apply lock)."""
+    catalog, index, tracker = deps.catalog, deps.index, deps.duplicates
+    if not contiguous or index.change_seq != first_seq - 1:
         # The index missed an earlier change (a crash between commit and index update):
         # rebuild it whole from the catalog instead of patching a stale copy.
-        sync_index(deps.catalog, deps.index)
+        sync_index(catalog, index)
+        return
+    # The groups the index shows are known from this process's earlier updates; else
+    # (its first change, or after a rebuild) they are worked out from the catalog's
+    # matching fields once, and kept from then on.
+    if tracker.change_seq != index.change_seq and not tracker.seed_before(
+            catalog.match_facts(), upserted, removed_ids, index.get, first_seq - 1):
+        # A listing the index hid as a duplicate changed: its group is known nowhere.
+        sync_index(catalog, index, force=True)
         return
     # One place listed by several sources is one result: a change can show, hide or
-    # relabel other sources' listings of its block, so the index takes the regrouped blocks.
-    update = plan_index_update(deps.catalog.iter_listings(), upserted, removed_ids,
-                               deps.index.get)
-    if update is None:  # a listing the index hid as a duplicate changed: regroup all
-        sync_index(deps.catalog, deps.index, force=True)
-        return
+    # relabel other sources' listings, so the tracker says which listings to rewrite.
+    update = tracker.plan(upserted, removed_ids, last_seq, catalog.get_listings)
     if update.upsert:
-        deps.index.upsert(update.upsert)
+        index.upsert(update.upsert)
     if update.delete:  # each call is a commit of the index: none for nothing
-        deps.index.delete(update.delete)
-    deps.index.set_change_seq(change_seq)
+        index.delete(update.delete)
+    index.set_change_seq(last_seq)
 
 
 def sync_index(catalog: Catalog, index: SearchIndex, *, force: bool = False) -> bool:

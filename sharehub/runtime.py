@@ -5,22 +5,34 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
+from datetime import UTC, datetime
+from pathlib import Path
 
 import uvicorn
 
 from crawlers import HostBudget, RobotsCache, make_client
 from hub_site import create_app
+from hub_site.map_tiles import map_tiles
 from index import Catalog
+from index.operator_store import OperatorStore
 from sharehub.crawl import crawl_with_progress, print_runs, register_sources
-from sharehub.pipeline import RefreshDeps, sync_index
-from sharehub.scheduler import start_scheduler
+from sharehub.pipeline import RefreshDeps, refresh_source, sync_index
+from sharehub.schedule_process import run_scheduler
+from sharehub.schedule_store import SchedulerLock
 from sharehub.schedules import ScheduleConfig, SourceSchedule
 from sharehub.settings import Settings, read_secrets
-from sharehub.wiring import open_catalog, open_index
+from sharehub.wiring import (
+    open_catalog,
+    open_feedback,
+    open_index,
+    open_operator_store,
+    operator_services,
+)
 
-__all__ = ["demo_config", "open_deps", "run_hub"]
+__all__ = ["demo_config", "open_deps", "recrawl_in_background", "run_hub"]
 
 log = logging.getLogger("sharehub.runtime")
 
@@ -49,6 +61,28 @@ def open_deps(settings: Settings, config: ScheduleConfig,
             catalog.close()
 
 
+def recrawl_in_background(deps: RefreshDeps, store: OperatorStore) -> Callable[[str], None]:
+    """The operator pages' "re-crawl now": refresh one approved source in a background
+    thread (its definition saved to the catalog first, as a schedule reload would)."""
+    def run(source_id: str) -> None:
+        registration = store.registration_for_source(source_id)
+        if registration is None or registration.status != "approved":
+            log.warning("re-crawl of %s refused: not an approved registration", source_id)
+            return
+        entry = {k: v for k, v in registration.definition.items() if not k.startswith("_")}
+        source = SourceSchedule.model_validate(entry).to_source()
+        deps.catalog.save_source(source, datetime.now(UTC))
+        outcome = refresh_source(source, deps)
+        log.info("re-crawl of %s finished", source_id, extra={"source_id": source_id,
+                                                              "outcome": repr(outcome)})
+
+    def request(source_id: str) -> None:
+        threading.Thread(target=run, args=(source_id,), name=f"recrawl-{source_id}",
+                         daemon=True).start()
+
+    return request
+
+
 def demo_config(sources: Sequence[Mapping[str, object]]) -> ScheduleConfig:
     """A schedule over the bundled sample platforms (on loopback, so private is allowed)."""
     return ScheduleConfig(allow_private_networks=True,
@@ -56,14 +90,18 @@ def demo_config(sources: Sequence[Mapping[str, object]]) -> ScheduleConfig:
 
 
 def run_hub(settings: Settings, config: ScheduleConfig, *, crawl_first: bool,
-            with_scheduler: bool, samples: bool = False) -> None:
-    """Serve the hub (and the scheduler); with `samples`, start the sample platforms first
-    and crawl them from this config. Ctrl-C stops everything started here."""
+            with_scheduler: bool, samples: bool = False,
+            config_path: Path | None = None) -> None:
+    """Serve the hub (and the scheduler, which first takes the data dir's lock and, given
+    `config_path`, applies edits of that file); with `samples`, start the sample
+    platforms first and crawl them from this config. Ctrl-C and SIGTERM stop everything
+    started here. Raises SchedulerBusy when another scheduler uses the data dir."""
     from sample_platforms import SamplePlatforms
 
     platforms_cm = (SamplePlatforms(host="127.0.0.1", port=0, spread_hosts=True) if samples
                     else nullcontext())
-    with platforms_cm as platforms:
+    lock = SchedulerLock(settings.data_dir) if with_scheduler else nullcontext()
+    with lock, platforms_cm as platforms:
         if platforms is not None:
             config = demo_config(platforms.sources())
             # Our own simulators on loopback: no need to pace requests to them.
@@ -76,14 +114,20 @@ def run_hub(settings: Settings, config: ScheduleConfig, *, crawl_first: bool,
                 outcomes = crawl_with_progress(config.active_sources(deps.secrets), deps)
                 print_runs(outcomes, sys.stderr)
             sync_index(deps.catalog, deps.index)
-            scheduler = start_scheduler(config, deps) if with_scheduler else None
+            feedback = open_feedback(settings)
+            store = open_operator_store(settings)
+            operators = operator_services(settings, store, deps.limits, feedback=feedback,
+                                          request_recrawl=recrawl_in_background(deps, store))
             app = create_app(catalog=Catalog(settings.catalog_path, read_only=True),
-                             index=deps.index, page_size=settings.site_page_size)
-            print(f"sharehub is serving at http://{settings.site_host}:{settings.site_port}",
-                  file=sys.stderr)
-            try:
+                             index=deps.index, page_size=settings.site_page_size,
+                             map_tiles=map_tiles(settings.map_tile_url,
+                                                 settings.map_tile_attribution,
+                                                 settings.map_tile_attribution_url),
+                             feedback=feedback, operators=operators)
+            scheduling = (run_scheduler(settings, config, deps, config_path) if with_scheduler
+                          else nullcontext())
+            with scheduling:  # stopped cleanly when uvicorn returns or a signal raises
+                print(f"sharehub is serving at http://{settings.site_host}:"
+                      f"{settings.site_port}", file=sys.stderr)
                 uvicorn.run(app, host=settings.site_host, port=settings.site_port,
                             log_level="warning")
-            finally:
-                if scheduler is not None:
-                    scheduler.shutdown(wait=True)

@@ -67,6 +67,24 @@ class Settings(BaseSettings):
     site_host: str = Field("127.0.0.1", description="Address the hub site listens on.")
     site_port: int = Field(8000, description="Port the hub site listens on (PORT in make demo).")
     site_page_size: int = Field(20, description="Results per page on the hub site.")
+    site_feedback_file: Path | None = Field(
+        None, description="SQLite file of citizens' \"report outdated\" reports, the one "
+                          "file the site writes (default: <data_dir>/feedback.sqlite3).")
+    site_search_rate_per_s: float = Field(
+        5.0, ge=0, description="Searches a second one client may make on average (results "
+                               "page, JSON twin, feed); 0 turns the limit off.")
+    site_search_burst: int = Field(
+        60, ge=1, description="Searches one client may make at once before the rate limit "
+                              "answers 429 with Retry-After.")
+    map_tile_url: str = Field(
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        description="Tile server of the site's maps (a Leaflet URL template; the CSP allows "
+                    "images from its origin); empty turns the maps off, lists stay.")
+    map_tile_attribution: str = Field("© OpenStreetMap contributors",
+                                      description="Attribution shown on the maps (plain text).")
+    map_tile_attribution_url: str = Field(
+        "https://www.openstreetmap.org/copyright",
+        description="Where the map attribution links to (http/https; empty: no link).")
     coverage_region: str = Field(
         "11", description="Districts of the coverage matrix: a 시도 code (11 = Seoul's 25 "
         "구), 'all', or comma-separated district codes.")
@@ -80,6 +98,13 @@ class Settings(BaseSettings):
     quarantine_ratio: float = Field(
         0.5, description="A run that would remove more than this share of a source's "
                          "listings is quarantined instead of applied.")
+    scheduler_max_runs: int = Field(
+        4, ge=1, description="Most scheduled runs in progress at once (`sharehub run`).")
+    scheduler_reload_poll_s: float = Field(
+        3.0, gt=0, description="How often `sharehub run` checks schedules.yaml for edits.")
+    scheduler_shutdown_grace_s: float = Field(
+        20.0, ge=0, description="On SIGTERM/SIGINT, how long runs in progress may finish "
+                                "before they are stopped (nothing half-applied).")
 
     @property
     def catalog_path(self) -> Path:
@@ -88,6 +113,10 @@ class Settings(BaseSettings):
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
+
+    @property
+    def feedback_path(self) -> Path:
+        return self.site_feedback_file or self.data_dir / "feedback.sqlite3"
 
     def removal_policy(self) -> RemovalPolicy:
         """When listings missing at their source go, and when a run is held back."""

@@ -100,7 +100,7 @@ def test_unknown_key_in_schedules_is_named(tmp_path):
                     encoding="utf-8")
     result = _sharehub("schedules", "check", str(path))
     assert result.returncode == 2
-    assert f"{path}: sources.0.colour: Extra inputs are not permitted" in result.stderr
+    assert f"{path}:2: sources.0.colour (source a): unknown key" in result.stderr
 
 
 def test_preview_of_an_api_kind_uses_its_fetcher_params_and_key():

@@ -159,3 +159,24 @@ def test_bulk_registration_reads_good_rows_and_names_bad_ones():
     assert errors[1].startswith("row 4: url: String should match pattern")
     with pytest.raises(RegistrationInvalid, match="name and url"):
         requests_from_csv("title,link\nx,y\n")
+
+
+def test_an_approval_reaches_the_running_schedule_without_a_restart(store, platforms, tmp_path):
+    from sharehub.schedule_reload import ConfigWatcher
+    from sharehub.schedules import load_schedules
+
+    path = tmp_path / "schedules.yaml"
+    path.write_text("allow_private_networks: true\nsources: []\n", encoding="utf-8")
+    applied: list[ScheduleConfig] = []
+    watcher = ConfigWatcher(path, applied.append,
+                            load=lambda p: with_registered_sources(load_schedules(p), store),
+                            also_watch=store.approvals_signature)
+    operator, _ = store.create_account("operator", "김담당", "마포구청", "a@mapo.go.kr")
+    staff, _ = store.create_account("staff", "박주무관", "서울시", "p@seoul.go.kr")
+    request = RegistrationRequest(name="마포구 공구대여소", url=platforms.url(TOOLS_PATH))
+    registration = register(store, operator, request, dry_run(request.url, LOOPBACK))
+    assert not watcher.check_now()  # pending: nothing to apply
+    approve(store, staff, registration.id)
+    assert watcher.check_now()
+    assert [s.id for s in applied[-1].sources] == [registration.source_id]
+    assert not watcher.check_now()  # applied once

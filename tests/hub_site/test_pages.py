@@ -87,7 +87,9 @@ def test_filters_narrow_results(client: TestClient) -> None:
     soup = soup_of(client.get("/search", params={"category": "space.meeting_room"}))
     titles = [a.get_text() for a in soup.select(".card-title a")]
     assert titles == ["역삼1동 주민센터 3층 회의실"]
-    assert soup.find("option", attrs={"value": "space.meeting_room"}).has_attr("selected")
+    box = soup.find("input", attrs={"name": "category", "value": "space.meeting_room"})
+    assert box["type"] == "checkbox"
+    assert box.has_attr("checked")
     soup = soup_of(client.get("/search", params={"district": "11440"}))
     assert [a.get_text() for a in soup.select(".card-title a")] == ["망원동 공구도서관"]
     chip = soup.select_one(".active-filters a")
