@@ -178,6 +178,7 @@ def _config_with_registrations(args: argparse.Namespace, settings: Settings) -> 
 
 
 def _cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
+    from sharehub.alert_check import check_alerts
     from sharehub.crawl import (
         crawl_sources,
         crawl_with_progress,
@@ -196,6 +197,7 @@ def _cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
         # A progress bar on a terminal, else a structured log line per run.
         outcomes = (crawl_with_progress(chosen, deps) if sys.stderr.isatty()
                     else crawl_sources(chosen, deps, CrawlRunLogger()))
+        check_alerts(settings, deps.catalog, config)
     if args.json:
         print(runs_as_json(outcomes))
     else:

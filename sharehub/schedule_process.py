@@ -12,8 +12,10 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from index import Catalog
+from sharehub.alert_check import check_alerts
 from sharehub.crawl import register_sources
 from sharehub.pipeline import RefreshDeps, RefreshOutcome
 from sharehub.registration import with_registered_sources
@@ -55,12 +57,23 @@ def run_scheduler(settings: Settings, config: ScheduleConfig, deps: RefreshDeps,
     """Start the scheduler over `deps` (and, given `config_path`, reload its edits);
     on exit stop it: no new runs, runs in progress get `scheduler_shutdown_grace_s`
     to finish, then stop at their next request with nothing applied."""
-    reporter = SchedulerReporter(sys.stderr)
+    progress = SchedulerReporter(sys.stderr)
+    current: list[ScheduleConfig] = []
+
+    def reporter(event: str, fields: dict[str, Any]) -> None:
+        progress(event, fields)
+        if event == "finished" and current:  # staff alerts after every run
+            try:
+                check_alerts(settings, deps.catalog, current[-1])
+            except Exception:  # an alert problem must not stop the scheduler
+                log.exception("alert check failed")
+
     # Sources operators registered and staff approved run beside schedules.yaml's, and an
     # approval is taken in at the next poll, without a restart.
     registrations = open_operator_store(settings)
     config = with_registered_sources(config, registrations)
     register_sources(config, deps)
+    current.append(config)
     store = ScheduleStore.in_data_dir(settings.data_dir)
     runner = SourceRunner(deps, deps.clock)
     scheduler = SourceScheduler(
@@ -71,6 +84,7 @@ def run_scheduler(settings: Settings, config: ScheduleConfig, deps: RefreshDeps,
     def apply(new: ScheduleConfig) -> None:
         register_sources(new, deps)
         scheduler.reload(new)
+        current[:] = [new]
 
     watcher = (ConfigWatcher(config_path, apply, poll_s=settings.scheduler_reload_poll_s,
                              on_event=reporter,

@@ -85,6 +85,18 @@ class Settings(BaseSettings):
     map_tile_attribution_url: str = Field(
         "https://www.openstreetmap.org/copyright",
         description="Where the map attribution links to (http/https; empty: no link).")
+    alert_webhook_url: str = Field(
+        "", description="URL that receives staff alerts as JSON (with a Slack-style "
+        "\"text\"); empty: alerts go to the log only.")
+    alert_email_to: str = Field("", description="Comma-separated addresses that receive "
+                                "staff alerts by e-mail (needs alert_smtp_host).")
+    alert_email_from: str = Field("sharehub@localhost",
+                                  description="Sender address of alert e-mails.")
+    alert_smtp_host: str = Field("", description="SMTP server for alert e-mails.")
+    alert_smtp_port: int = Field(25, description="SMTP port for alert e-mails.")
+    alert_smtp_starttls: bool = Field(False, description="Use STARTTLS with the SMTP server.")
+    alert_smtp_user: str | None = Field(None, description="SMTP user name, if it needs one.")
+    alert_smtp_password: str | None = Field(None, description="SMTP password (a secret).")
     coverage_region: str = Field(
         "11", description="Districts of the coverage matrix: a 시도 code (11 = Seoul's 25 "
         "구), 'all', or comma-separated district codes.")

@@ -132,3 +132,26 @@ def test_an_alert_that_clears_and_returns_is_sent_again(tmp_path):
     assert dispatcher.dispatch([ALERT], NOW) == [ALERT]
     assert dispatcher.dispatch([], NOW + timedelta(hours=1)) == []
     assert dispatcher.dispatch([ALERT], NOW + timedelta(hours=2)) == [ALERT]
+
+
+def test_the_crawl_command_checks_alerts_with_the_configured_webhook(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    server, bodies = _webhook()
+    with server:
+        config = tmp_path / "schedules.yaml"
+        config.write_text("allow_private_networks: true\nsources:\n"
+                          f"  - {{id: gone, name: 사라진 플랫폼, kind: rss, "
+                          f"url: '{server.url('/missing.xml')}', interval: 1m}}\n",
+                          encoding="utf-8")
+        env = {**os.environ, "SHAREHUB_DATA_DIR": str(tmp_path / "data"),
+               "SHAREHUB_ALERT_WEBHOOK_URL": server.url("/hook")}
+        crawl = subprocess.run([sys.executable, "-m", "sharehub", "crawl", "--config",
+                                str(config)], capture_output=True, text=True, env=env,
+                               timeout=180)
+    assert crawl.returncode == 2  # the source failed
+    # A source that has never succeeded and has failed is stale at once.
+    assert [a["kind"] for a in bodies[0]["alerts"]] == ["stale"]
+    assert "사라진 플랫폼" in bodies[0]["text"]
