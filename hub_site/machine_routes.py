@@ -99,6 +99,14 @@ def add_machine_routes(app: FastAPI, hub: HubData, renderer: Renderer, *,
         body = atom_feed(hub, params, card_context(request), _absolute(request))
         return Response(body, media_type=ATOM_MEDIA_TYPE)
 
+    @app.api_route("/robots.txt", methods=_READ_METHODS)
+    def robots_txt(request: Request) -> Response:
+        """Crawlers are welcome on the public pages; the sitemap lists them all."""
+        body = ("User-agent: *\nDisallow: /operators\nDisallow: /staff\n"
+                "Disallow: /api/v1/operators\nDisallow: /api/v1/staff\n"
+                f"Sitemap: {_origin(request)}/sitemap.xml\n")
+        return Response(body, media_type="text/plain; charset=utf-8")
+
     @app.api_route("/opensearch.xml", methods=_READ_METHODS)
     def opensearch(request: Request) -> Response:
         locale = request_locale(request)

@@ -26,7 +26,8 @@ from hub_site.security import SECURITY_HEADERS
 
 __all__ = ["RATE_LIMITED_PATHS", "RateLimitMiddleware", "TokenBuckets"]
 
-RATE_LIMITED_PATHS = ("/search", "/api/v1/search", "/feeds/search.atom")
+RATE_LIMITED_PATHS = ("/search", "/api/v1/search", "/feeds/search.atom", "/map",
+                      "/api/v1/map")
 _MAX_CLIENTS = 10_000
 
 

@@ -42,7 +42,8 @@ class CsrfSigner:
         return hmac.new(self.secret, message, hashlib.sha256).hexdigest()
 
     def issue(self, listing_id: str, now: datetime) -> str:
-        issued = int(now.timestamp())
+        # Rounded to the minute: the page's bytes (and its ETag) stay the same for a minute.
+        issued = int(now.timestamp()) // 60 * 60
         return f"{issued}.{self._mac(listing_id, issued)}"
 
     def check(self, token: str, listing_id: str, now: datetime) -> bool:

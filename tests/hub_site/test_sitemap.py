@@ -84,3 +84,13 @@ def test_sitemap_parts_route(client: TestClient) -> None:
     for bad in ("/sitemaps/2.xml", "/sitemaps/0.xml", "/sitemaps/x.xml",
                 "/sitemaps/99999999999.xml"):
         assert client.get(bad).status_code == 404, bad
+
+
+def test_robots_txt_points_crawlers_at_the_sitemap_and_away_from_private_pages(
+        client: TestClient) -> None:
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    lines = response.text.splitlines()
+    assert "Disallow: /staff" in lines
+    assert "Disallow: /operators" in lines
+    assert lines[-1] == "Sitemap: http://testserver/sitemap.xml"
