@@ -5,7 +5,9 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck check bench schema clean
+.PHONY: install demo test lint typecheck check bench schema clean browser
+
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,7 +20,12 @@ install: $(STAMP)
 demo: $(STAMP)  ## sample platforms on loopback, crawl, index, serve http://127.0.0.1:$(PORT)
 	$(VENV)/bin/sharehub demo --port $(PORT)
 
-test: $(STAMP)  ## lint, types and the whole suite (CI runs this through .ci/run)
+browser:  ## Debian's Chromium for the browser tests (tests/e2e skip without /usr/bin/chromium)
+	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq >/dev/null && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+	  || echo "make browser: chromium could not be installed; the browser tests will skip" >&2
+
+test: $(STAMP) browser  ## lint, types and the whole suite (CI runs this through .ci/run)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(PY) -m pytest -q
@@ -35,6 +42,7 @@ bench: $(STAMP)  ## benchmarks with side-by-side baselines → bench/REPORT.md (
 	$(PY) -m bench index
 	$(PY) -m bench crawl
 	$(PY) -m bench.normalize_bench
+	$(PY) -m bench site
 
 schema: $(STAMP)  ## regenerate schema/listing.schema.json from the Listing model
 	$(PY) -m normalizer.schema_export
