@@ -189,9 +189,11 @@ def _cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
     )
     from sharehub.runtime import open_deps
     from sharehub.schedule_logging import CrawlRunLogger
+    from sharehub.schedule_store import SchedulerLock
 
     config = _config_with_registrations(args, settings)
-    with open_deps(settings, config) as deps:
+    # One writer per data folder: a crawl while `sharehub run` schedules would race it.
+    with SchedulerLock(settings.data_dir), open_deps(settings, config) as deps:
         chosen = select_sources(config, args.source_ids, deps.secrets)
         register_sources(config, deps)
         # A progress bar on a terminal, else a structured log line per run.

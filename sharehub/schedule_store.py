@@ -55,8 +55,8 @@ class SchedulerLock:
             holder = handle.read().strip() or "unknown"
             handle.close()
             raise SchedulerBusy(
-                f"another sharehub scheduler (pid {holder}) is already running on "
-                f"{self.path.parent}; stop it first, or give this one another "
+                f"another sharehub scheduler or crawl (pid {holder}) is already running "
+                f"on {self.path.parent}; stop it first, or give this one another "
                 "SHAREHUB_DATA_DIR") from None
         handle.seek(0)
         handle.truncate()

@@ -120,3 +120,13 @@ def test_preview_of_an_api_kind_uses_its_fetcher_params_and_key():
     assert no_key.returncode == 1
     assert f"the API key variable {KEY_ENV} is not set" in no_key.stderr
     assert SAMPLE_KEY not in ok.stderr + ok.stdout
+
+
+def test_a_crawl_refuses_to_run_beside_a_scheduler_on_the_same_data(tmp_path, config_file):
+    from sharehub.schedule_store import SchedulerLock
+
+    env = {"SHAREHUB_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"}
+    with SchedulerLock(tmp_path / "data"):
+        result = _sharehub("crawl", "--config", str(config_file), env=env)
+    assert result.returncode == 2
+    assert "is already running on" in result.stderr
