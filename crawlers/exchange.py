@@ -161,4 +161,8 @@ def send_with_retries(client: httpx.Client, request: Request, limits: FetchLimit
                                             "error": str(transient.error)})
                 continue
             transient.error.retry_after_s = wait
+            if transient.wait_s is not None and transient.error.args:
+                # The platform said when (Retry-After): the run report says it too.
+                transient.error.args = (f"{transient.error.args[0]} (it asks to retry after "
+                                        f"{wait:.0f} s)", *transient.error.args[1:])
             raise transient.error from transient.__cause__

@@ -11,4 +11,4 @@ from __future__ import annotations
 from hostile_platforms.behaviours import BEHAVIOURS, COLLAPSE_ID, Behaviour
 from hostile_platforms.server import HOSTILE_NETWORK, HostileServer
 
-__all__ = ["BEHAVIOURS", "COLLAPSE_ID", "HOSTILE_NETWORK", "Behaviour", "HostileServer"]
+__all__ = ["BEHAVIOURS", "Behaviour", "COLLAPSE_ID", "HOSTILE_NETWORK", "HostileServer"]

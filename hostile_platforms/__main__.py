@@ -19,7 +19,7 @@ from rich.table import Table
 
 from hostile_platforms.world import SourceReport, WorldReport, crawl_world, unmet_expectations
 
-__all__ = ["main"]
+__all__ = ["main", "print_report"]
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from hostile_platforms import bodies
 from normalizer.schema import SourceKind
 
-__all__ = ["BEHAVIOURS", "COLLAPSE_ID", "Answer", "Behaviour", "HostileRequest", "Outcome",
+__all__ = ["Answer", "BEHAVIOURS", "Behaviour", "COLLAPSE_ID", "HostileRequest", "Outcome",
            "Route"]
 
 Outcome = Literal["ok", "failed", "quarantined"]
@@ -163,13 +163,12 @@ BEHAVIOURS: list[Behaviour] = [
     Behaviour("external-entity", "rss", "XML external entity reading /etc/passwd",
               _doc(bodies.EXTERNAL_ENTITY), expect_error="XML with entity declarations"),
     Behaviour("malformed-xml", "rss", "RSS cut off mid-item",
-              _doc(_CUT_FEED), outcome="ok",
-              listings=1, expect_error="malformed XML"),
+              _doc(_CUT_FEED), outcome="ok", listings=1, expect_error="malformed XML"),
     Behaviour("malformed-json", "json_feed", "JSON Feed cut off mid-item",
               _doc(bodies.json_feed(bodies.space_items(3, "cut"))[:120],
-                   "application/feed+json"), expect_error="JSON"),
+                   "application/feed+json"), expect_error="not JSON"),
     Behaviour("malformed-csv", "csv", "CSV with an open quote and NUL bytes",
-              _doc(_MALFORMED_CSV, _CSV_TYPE), expect_error="CSV"),
+              _doc(_MALFORMED_CSV, _CSV_TYPE), expect_error="not a CSV file"),
     Behaviour("malformed-html", "schema_org", "HTML with broken tags and no listing",
               _doc(b"<html><head><title>x</title><script type=\"application/ld+json\">"
                    b"{\"@type\": \"Place\", \"name\": </scr<div><p><<</html", "text/html"),

@@ -4,6 +4,7 @@ that serving a gigabyte never holds more than one chunk in memory."""
 
 from __future__ import annotations
 
+import json
 import struct
 import threading
 import zlib
@@ -60,8 +61,6 @@ def rss_feed(items: list[tuple[str, str, str]], title: str = "hostile feed") -> 
 
 def json_feed(items: list[tuple[str, str, str]]) -> bytes:
     """A JSON Feed 1.1 of the given (id, title, address) items (UTF-8)."""
-    import json
-
     return json.dumps({
         "version": "https://jsonfeed.org/version/1.1", "title": "hostile json feed",
         "items": [{"id": guid, "title": name, "content_text": f"위치: {address}",

@@ -142,6 +142,7 @@ class HostileServer:
         self.stop()
 
     def port_of(self, behaviour_id: str) -> int:
+        """The port one behaviour's platform listens on. Raises KeyError when unknown."""
         return int(self._servers[behaviour_id].server_address[1])
 
     def root(self, behaviour_id: str) -> str:

@@ -131,6 +131,24 @@ class MapResponse(BaseModel):
     total: int | None = None
 
 
+class SourceStatus(BaseModel):
+    source_id: str
+    name: str
+    kind: str
+    state: Literal["healthy", "degraded", "failing", "never_run", "waiting_for_key",
+                   "disabled"]
+    listings: int
+    last_success_at: str | None
+    failing_since: str | None
+
+
+class StatusResponse(BaseModel):
+    """Every platform's crawl health and freshness (JSON twin of /status)."""
+
+    generated_at: str
+    sources: list[SourceStatus]
+
+
 class ErrorResponse(BaseModel):
     """An error: a short English reason (429 answers add `message` and `retry_after_s`)."""
 
@@ -191,12 +209,13 @@ _DOCS: dict[str, ApiDoc] = {
     f"{API_PREFIX}/districts": ApiDoc("Districts with listings, by 시도", DistrictsResponse),
     f"{API_PREFIX}/districts/{{code}}": ApiDoc("One district's listings and platforms",
                                                DistrictResponse, (), (404, 503)),
+    f"{API_PREFIX}/status": ApiDoc("Every platform's health and freshness", StatusResponse),
 }
 _ERROR_TEXT = {404: "Not found", 429: "Too many requests; see Retry-After",
                503: "Search or catalog temporarily unavailable"}
 _MODELS: tuple[type[BaseModel], ...] = (
     HomeResponse, SearchResponse, Listing, MapResponse, PlatformsResponse, PlatformResponse,
-    DistrictsResponse, DistrictResponse, ErrorResponse)
+    DistrictsResponse, DistrictResponse, StatusResponse, ErrorResponse)
 
 
 def _schemas() -> dict[str, Any]:

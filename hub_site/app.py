@@ -40,13 +40,13 @@ from hub_site.map_tiles import MapTiles
 from hub_site.map_views import add_map_routes
 from hub_site.operator_routes import add_operator_routes
 from hub_site.operator_services import OperatorServices
-from hub_site.staff_routes import add_staff_routes
-from hub_site.staff_services import StaffServices, StatusesFn
-from hub_site.status_views import add_status_routes
 from hub_site.params import parse_search_params
 from hub_site.rendering import Locale, Renderer, json_response, request_locale
 from hub_site.search_views import search_results
 from hub_site.security import SecurityHeadersMiddleware
+from hub_site.staff_routes import add_staff_routes
+from hub_site.staff_services import StaffServices, StatusesFn
+from hub_site.status_views import add_status_routes
 from index.catalog import Catalog
 from index.feedback import FeedbackStore
 from index.search_types import SearchIndex

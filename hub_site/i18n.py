@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from hub_site.map_strings import MAP_STRINGS
 from hub_site.staff_strings import STAFF_STRINGS
 
 __all__ = ["DAY_CODES", "LANGS", "Lang", "Translator", "pick_lang"]
@@ -206,21 +207,6 @@ _STRINGS: dict[str, dict[Lang, str]] = {
     "day_fri": {"ko": "금", "en": "Fri"},
     "day_sat": {"ko": "토", "en": "Sat"},
     "day_sun": {"ko": "일", "en": "Sun"},
-    # map view
-    "view_on_map": {"ko": "지도로 보기", "en": "View on map"},
-    "view_as_list": {"ko": "목록으로 보기", "en": "View as list"},
-    "map_heading": {"ko": "지도로 보는 공유 자원", "en": "Listings on a map"},
-    "map_results_for": {"ko": "‘{q}’ 지도", "en": "Map of “{q}”"},
-    "map_label": {"ko": "검색 결과 지도", "en": "Map of the results"},
-    "map_total": {"ko": "위치가 있는 결과 {total}건", "en": "{total} results with a location"},
-    "map_without_location": {"ko": "위치 정보가 없는 {count}건은 지도에 없습니다.",
-                             "en": "{count} results without a location are not on the map."},
-    "map_shows_first": {"ko": "지도에는 처음 {count}건을 표시합니다.",
-                        "en": "The map shows the first {count} results."},
-    "map_no_results": {"ko": "지도에 표시할 위치가 있는 결과가 없습니다.",
-                       "en": "No result has a location to show on a map."},
-    "map_failed": {"ko": "지도를 불러오지 못했습니다. 아래 목록은 그대로 쓸 수 있습니다.",
-                   "en": "The map could not load; the list below still works."},
     # errors
     "error_heading": {"ko": "문제가 생겼습니다", "en": "Something went wrong"},
     "error_404": {"ko": "찾는 페이지가 없습니다. 주소를 확인하거나 검색해 보세요.",
@@ -455,6 +441,7 @@ _STRINGS: dict[str, dict[Lang, str]] = {
     "op_bulk_refused": {"ko": "등록 못 함", "en": "Not registered"},
 }
 _STRINGS.update(STAFF_STRINGS)  # the staff and status pages' strings (staff_strings.py)
+_STRINGS.update(MAP_STRINGS)  # the map view's strings (map_strings.py)
 
 
 def pick_lang(value: str | None) -> Lang:

@@ -5,6 +5,7 @@ and citizens' open "report outdated" reports."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +17,6 @@ from index.catalog import Catalog
 from index.catalog_types import RunRecord
 from index.feedback import FeedbackStore, run_report_feedback
 from index.operator_store import Registration
-from normalizer.quality import source_quality
 
 __all__ = ["FetchRow", "RunReport", "SourceDetail", "failure_hint", "source_detail"]
 
@@ -127,10 +127,14 @@ def source_detail(registration: Registration, row: RegistrationRow, catalog: Cat
         return detail
     source_id = registration.source_id
     runs = [_run_report(run, t) for run in catalog.runs(source_id, limit=_RUNS_SHOWN)]
-    quality = source_quality(catalog.iter_listings(source_id))
-    issues = dict(quality.issue_counts)
+    scores: list[int] = []
+    counts: Counter[str] = Counter()
+    for listing in catalog.iter_listings(source_id):
+        scores.append(listing.quality.score)
+        counts.update(set(listing.quality.issues))
+    issues = dict(counts.most_common())
     return SourceDetail(row, registration.definition, registration.dry_run, csrf, recrawl_url,
-                        runs=runs, listing_count=quality.count,
-                        quality_average=round(quality.average, 1) if quality.count else None,
+                        runs=runs, listing_count=len(scores),
+                        quality_average=round(sum(scores) / len(scores), 1) if scores else None,
                         issues=issues, fixes=fixes_for(issues, [], []),
                         feedback=run_report_feedback(feedback, source_id), notice=notice)

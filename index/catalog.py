@@ -18,12 +18,7 @@ from functools import wraps
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-from index.catalog_staff import (
-    QuarantinedRun,
-    claim_quarantined,
-    daily_listing_counts,
-    pending_quarantines,
-)
+from index.catalog_staff import CatalogStaffMethods
 from index.catalog_types import FetchState, RemovalPolicy, RunChanges, RunRecord, SourceSummary
 from index.errors import CatalogError
 from index.migrations import migrate
@@ -79,7 +74,7 @@ def _content_hash(listing: Listing) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-class Catalog:
+class Catalog(CatalogStaffMethods):  # + quarantine decisions, count history
     """Read-write access to the catalog database (one writer process at a time)."""
 
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
@@ -389,50 +384,3 @@ class Catalog:
             by_source.setdefault(listing.source_id, []).append(listing)
         return {source_id: source_quality(listings)
                 for source_id, listings in sorted(by_source.items())}
-
-    # --- quarantined runs and history (staff pages; index/catalog_staff.py) ---------------
-
-    @_locked
-    def quarantined_runs(self) -> list[QuarantinedRun]:
-        """Quarantined runs nobody decided yet, newest first, with what applying each
-        would change."""
-        return pending_quarantines(self._conn, self._run, _content_hash)
-
-    @_locked
-    def apply_quarantined(self, run_id: int, now: datetime,
-                          policy: RemovalPolicy = _DEFAULT_POLICY) -> RunChanges:
-        """Apply a quarantined run's stored listings as a normal run finished `now`
-        (no quarantine check) and mark it applied, in one transaction: the mark's UPDATE
-        opens the transaction that apply_run's `with` commits or rolls back.
-        Raises CatalogError for a run that is not pending or was superseded."""
-        run, listings = claim_quarantined(self._conn, run_id, "applied", now, self._run)
-        try:
-            state = self.fetch_state(run.source_id)
-            return self.apply_run(
-                run.source_id, listings, started_at=now, finished_at=now,
-                invalid=run.invalid, record_errors=run.record_errors, etag=state.etag,
-                last_modified=state.last_modified, policy=policy, force=True,
-                warnings=[*run.warnings, f"applied by staff from quarantined run {run_id}"],
-                fetches=run.fetches)
-        except BaseException:
-            self._conn.rollback()
-            raise
-
-    @_locked
-    def discard_quarantined(self, run_id: int, now: datetime) -> RunRecord:
-        """Mark a quarantined run discarded (its listings are never applied). Raises
-        CatalogError for a run that is not pending."""
-        with self._conn:
-            run, _ = claim_quarantined(self._conn, run_id, "discarded", now, self._run)
-        return run
-
-    @_locked
-    def run_counts(self) -> dict[str, int]:
-        """How many runs the catalog holds per status (for /metrics)."""
-        return dict(self._conn.execute("SELECT status, count(*) FROM runs GROUP BY status"))
-
-    @_locked
-    def daily_listing_counts(self, now: datetime, days: int = 30) -> dict[str, list[int]]:
-        """Per source id: its listing count at the end of each of the last `days` days
-        (Seoul time), oldest first; rebuilt from the runs."""
-        return daily_listing_counts(self._conn, now, days)

@@ -2,8 +2,8 @@
 one would change, and marking it applied or discarded) and each source's daily
 listing-count history, rebuilt from its runs.
 
-Helpers over the catalog's connection; `Catalog` calls them under its lock, so the
-transaction rules stay the catalog's (see Catalog.apply_quarantined).
+`CatalogStaffMethods` is a base of `Catalog` (kept here so catalog.py stays small): its
+methods run under the catalog's lock and follow its transaction rules.
 """
 
 from __future__ import annotations
@@ -13,14 +13,17 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
-from index.catalog_types import RunRecord
+from index.catalog_types import RemovalPolicy, RunChanges, RunRecord
 from index.errors import CatalogError
 from normalizer.schema import Listing
 
-__all__ = ["QuarantinedRun", "Resolution", "claim_quarantined", "daily_listing_counts",
-           "pending_quarantines"]
+if TYPE_CHECKING:
+    from index.catalog import Catalog
+
+__all__ = ["CatalogStaffMethods", "QuarantinedRun", "Resolution", "claim_quarantined",
+           "daily_listing_counts", "pending_quarantines"]
 
 Resolution = Literal["applied", "discarded"]
 _SEOUL = timezone(timedelta(hours=9))  # staff read days in Seoul time (no DST)
@@ -127,3 +130,67 @@ def daily_listing_counts(conn: sqlite3.Connection, now: datetime,
             count -= change_by_day.get(source_id, {}).get(day, 0)
         history[source_id] = series[::-1]
     return history
+
+
+class CatalogStaffMethods:
+    """The staff pages' catalog methods (a base of `Catalog`)."""
+
+    def _catalog(self) -> Catalog:
+        return cast("Catalog", self)
+
+    def quarantined_runs(self) -> list[QuarantinedRun]:
+        """Quarantined runs nobody decided yet, newest first, with what applying each
+        would change."""
+        catalog = self._catalog()
+        with catalog._lock:
+            return pending_quarantines(catalog._conn, catalog._run, _content_hash)
+
+    def apply_quarantined(self, run_id: int, now: datetime,
+                          policy: RemovalPolicy | None = None) -> RunChanges:
+        """Apply a quarantined run's stored listings as a normal run finished `now` (no
+        quarantine check) and mark it applied, in one transaction: the mark's UPDATE
+        opens the transaction that apply_run's `with` commits or rolls back.
+        Raises CatalogError for a run that is not pending or was superseded."""
+        catalog = self._catalog()
+        with catalog._lock:
+            run, listings = claim_quarantined(catalog._conn, run_id, "applied", now,
+                                              catalog._run)
+            try:
+                state = catalog.fetch_state(run.source_id)
+                return catalog.apply_run(
+                    run.source_id, listings, started_at=now, finished_at=now,
+                    invalid=run.invalid, record_errors=run.record_errors, etag=state.etag,
+                    last_modified=state.last_modified, policy=policy or RemovalPolicy(),
+                    force=True, fetches=run.fetches,
+                    warnings=[*run.warnings, f"applied by staff from quarantined run {run_id}"])
+            except BaseException:
+                catalog._conn.rollback()
+                raise
+
+    def discard_quarantined(self, run_id: int, now: datetime) -> RunRecord:
+        """Mark a quarantined run discarded (its listings are never applied). Raises
+        CatalogError for a run that is not pending."""
+        catalog = self._catalog()
+        with catalog._lock, catalog._conn:
+            run, _ = claim_quarantined(catalog._conn, run_id, "discarded", now, catalog._run)
+        return run
+
+    def daily_listing_counts(self, now: datetime, days: int = 30) -> dict[str, list[int]]:
+        """Per source id: its listing count at the end of each of the last `days` days
+        (Seoul time), oldest first; rebuilt from the runs."""
+        catalog = self._catalog()
+        with catalog._lock:
+            return daily_listing_counts(catalog._conn, now, days)
+
+    def run_counts(self) -> dict[str, int]:
+        """How many runs the catalog holds per status (for /metrics)."""
+        catalog = self._catalog()
+        with catalog._lock:
+            return dict(catalog._conn.execute(
+                "SELECT status, count(*) FROM runs GROUP BY status").fetchall())
+
+
+def _content_hash(listing: Listing) -> str:
+    from index.catalog import _content_hash as catalog_hash  # the catalog's own digest
+
+    return catalog_hash(listing)

@@ -12,9 +12,11 @@ from typing import Any, get_args
 import yaml
 
 from normalizer.schema import SourceKind
+from sharehub.bench_cli import add_bench_parser, run_bench_command
 from sharehub.schedules import ScheduleConfig
 from sharehub.settings import Settings, read_secrets
 from sharehub.sources_args import add_sources_parser
+from sharehub.staff_wiring import add_staff_parser, record_coverage_snapshot, run_staff_command
 
 __all__ = ["main"]
 
@@ -59,12 +61,15 @@ def _parser() -> argparse.ArgumentParser:
     coverage.add_argument("--format", choices=["table", "csv", "json"], default="table")
     coverage.add_argument("--region", help="a 시도 code, 'all' or district codes "
                           "(default: SHAREHUB_COVERAGE_REGION, Seoul)")
+    coverage.add_argument("--snapshot", action="store_true",
+                          help="also store today's district totals for the staff trends")
 
     schedules = commands.add_parser("schedules", help="schedules.yaml tools")
     schedules.add_argument("action", choices=["check"])
     schedules.add_argument("file", nargs="?", type=Path)
 
     add_sources_parser(commands)
+    add_staff_parser(commands)  # sharehub staff add NAME ORG EMAIL (staff_wiring)
 
     evaluation = commands.add_parser("eval", help="measure search relevance (nDCG@10, "
                                                   "recall@20) on the sample world")
@@ -84,35 +89,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="jsonl: a file; hsds: a folder (services/, organizations/); "
                              "default: stdout, one document per line")
 
-    bench = commands.add_parser("bench", help="benchmarks with side-by-side baselines")
-    benches = bench.add_subparsers(dest="bench", required=True)
-    normalize_bench = benches.add_parser("normalize", help="CSV rows/s through parsing and "
-                                                           "normalization vs a plain baseline")
-    normalize_bench.add_argument("--rows", type=int, default=50_000)
-    normalize_bench.add_argument("--repeat", type=int, default=2, help="best of N runs")
-    normalize_bench.add_argument("--json", action="store_true", help="print the figures as JSON")
-    normalize_bench.add_argument("--no-report", action="store_true",
-                                 help="leave bench/REPORT.md alone")
-    crawl_bench = benches.add_parser("crawl", help="crawl a scaled sample world on loopback "
-                                                   "(full, then mostly 304) vs a baseline")
-    crawl_bench.add_argument("--platforms", type=int, default=200)
-    crawl_bench.add_argument("--listings-per-platform", type=int, default=100)
-    crawl_bench.add_argument("--latency-ms", default="50-100", metavar="N|LOW-HIGH",
-                             help="wait before each answer (default 50-100, spread)")
-    crawl_bench.add_argument("--workers", type=int, default=16, help="crawl threads")
-    crawl_bench.add_argument("--parse-processes", type=int, default=0,
-                             help="parse in a pool of N processes (default 0: in the threads)")
-    index_bench = benches.add_parser("index", help="index and query: tantivy vs SQLite FTS5")
-    index_bench.add_argument("--size", type=int, default=20_000, help="listings indexed")
-    site_bench = benches.add_parser("site", help="the hub site's results pages over a large "
-                                                 "index: server time, page weight, load")
-    site_bench.add_argument("--size", type=int, default=100_000, help="listings indexed")
-    site_bench.add_argument("--repeat", type=int, default=20, help="timed passes")
-    site_bench.add_argument("--clients", type=int, default=50, help="clients at once")
-    for command in (crawl_bench, index_bench, site_bench):
-        command.add_argument("--json", action="store_true", help="print the figures as JSON")
-        command.add_argument("--no-report", action="store_true",
-                             help="leave bench/REPORT.md alone")
+    add_bench_parser(commands)
     return parser
 
 
@@ -257,6 +234,8 @@ def _cmd_coverage(args: argparse.Namespace, settings: Settings) -> int:
         matrix = build_coverage(catalog.iter_listings(), districts, baseline)
     finally:
         catalog.close()
+    if args.snapshot:
+        record_coverage_snapshot(settings, matrix)
     print(render_coverage(matrix, args.format), end="")
     return 0
 
@@ -326,28 +305,6 @@ def _cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
-    try:  # bench/ sits beside the packages in a checkout; it is not installed
-        from bench.commands import run_crawl, run_index, run_site
-        from bench.normalize_bench import REPORT, bench_command
-    except ModuleNotFoundError:
-        print("sharehub bench: run it from the repository root (`python -m sharehub bench "
-              "…`): the benchmarks live in its bench/ folder", file=sys.stderr)
-        return 2
-    def run_normalize() -> int:
-        print(bench_command(args.rows, args.repeat, as_json=args.json,
-                            report=None if args.no_report else REPORT))
-        return 0
-
-    benches: dict[str, Callable[[], int]] = {
-        "normalize": run_normalize,
-        "crawl": lambda: run_crawl(args),
-        "index": lambda: run_index(args),
-        "site": lambda: run_site(args),
-    }
-    return benches[args.bench]()
-
-
 def _cmd_schedules(args: argparse.Namespace, settings: Settings) -> int:
     from sharehub.schedules import load_schedules
 
@@ -391,8 +348,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
         "preview": _cmd_preview, "crawl": _cmd_crawl, "demo": _cmd_demo,
         "reindex": _cmd_reindex, "coverage": _cmd_coverage, "schedules": _cmd_schedules,
-        "eval": _cmd_eval, "export": _cmd_export, "bench": _cmd_bench,
-        "sources": _cmd_sources,
+        "eval": _cmd_eval, "export": _cmd_export, "bench": run_bench_command,
+        "sources": _cmd_sources, "staff": run_staff_command,
         "serve": lambda a, s: _cmd_serve(a, s, scheduler=False),
         "run": lambda a, s: _cmd_serve(a, s, scheduler=True),
     }

@@ -166,6 +166,8 @@ def refresh_source(source: Source, deps: RefreshDeps) -> RefreshOutcome:
                      "are kept", fetches)
     warnings = [f"unmapped field: {name}" for name in report.unmapped_fields] + [
         f"unmapped category label: {label}" for label in report.unmapped_labels]
+    if not report.records:
+        warnings.insert(0, "the document has no records: an empty feed or file")
     with deps.apply_lock:
         changes = deps.catalog.apply_run(
             source.id, result.listings, started_at=started, finished_at=deps.clock(),

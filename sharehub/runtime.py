@@ -24,6 +24,7 @@ from sharehub.schedule_process import run_scheduler
 from sharehub.schedule_store import SchedulerLock
 from sharehub.schedules import ScheduleConfig, SourceSchedule
 from sharehub.settings import Settings, read_secrets
+from sharehub.staff_wiring import schedule_statuses, staff_services
 from sharehub.wiring import (
     open_catalog,
     open_feedback,
@@ -118,12 +119,17 @@ def run_hub(settings: Settings, config: ScheduleConfig, *, crawl_first: bool,
             store = open_operator_store(settings)
             operators = operator_services(settings, store, deps.limits, feedback=feedback,
                                           request_recrawl=recrawl_in_background(deps, store))
+            statuses = schedule_statuses(settings, config, store, deps.secrets)
             app = create_app(catalog=Catalog(settings.catalog_path, read_only=True),
                              index=deps.index, page_size=settings.site_page_size,
                              map_tiles=map_tiles(settings.map_tile_url,
                                                  settings.map_tile_attribution,
                                                  settings.map_tile_attribution_url),
-                             feedback=feedback, operators=operators)
+                             search_rate_per_s=settings.site_search_rate_per_s,
+                             search_burst=settings.site_search_burst,
+                             feedback=feedback, operators=operators, statuses=statuses,
+                             staff=staff_services(settings, store, deps.catalog,
+                                                  statuses=statuses))
             scheduling = (run_scheduler(settings, config, deps, config_path) if with_scheduler
                           else nullcontext())
             with scheduling:  # stopped cleanly when uvicorn returns or a signal raises

@@ -123,7 +123,8 @@ class SourceRunner:
     def __init__(self, deps: RefreshDeps, clock: Callable[[], datetime]) -> None:
         self._deps = deps
         self._clock = clock
-        self._transport = GuardedTransport(policy_for(deps.limits.allow_private_networks))
+        self._transport = GuardedTransport(policy_for(deps.limits.allow_private_networks,
+                                                      deps.limits.allowed_networks))
 
     def close(self) -> None:
         self._transport.close()

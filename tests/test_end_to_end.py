@@ -78,4 +78,7 @@ def test_hostile_feed_item_is_sanitized_on_the_page(hub):
     assert "onclick" not in hostile["description"]
     page = client.get(f"/listings/{hostile['id']}")
     assert page.status_code == 200
-    assert BeautifulSoup(page.text, "html.parser").find_all("script") == []
+    scripts = BeautifulSoup(page.text, "html.parser").find_all("script")
+    # The one script element is the page's JSON-LD: data, never run, with "<" escaped.
+    assert [s.get("type") for s in scripts] == ["application/ld+json"]
+    assert "<" not in scripts[0].string

@@ -165,7 +165,7 @@ def test_retry_after_holds_off_every_source_on_the_host():
     routes = {"/a": _script((429, {"Retry-After": "120"}, b"")), "/b": _script((200, {}, b"b"))}
     budget = HostBudget(min_delay_s=0.0)
     with LoopbackServer(routes) as server:
-        with pytest.raises(HTTPStatusError):
+        with pytest.raises(HTTPStatusError, match=r"429: .* retry after 120 s"):
             _get(server, "/a", budget=budget)
         with pytest.raises(HostBusy, match="allowed in 120 s") as caught:
             _get(server, "/b", budget=budget)

@@ -15,7 +15,8 @@ from normalizer.schema_export import listing_json_schema
 from sharehub.settings import Settings
 
 ROOT = Path(__file__).parent.parent
-PACKAGES = ["crawlers", "normalizer", "index", "hub_site", "sharehub", "sample_platforms"]
+PACKAGES = ["crawlers", "normalizer", "index", "hub_site", "sharehub", "sample_platforms",
+            "hostile_platforms"]
 # Which project packages each package may import (DESIGN.md: one-way data flow). The
 # canonical schema (normalizer.schema) crosses every boundary, so anyone may import it.
 SCHEMA = "normalizer.schema"
@@ -26,6 +27,9 @@ ALLOWED = {
     "hub_site": {"index", "normalizer"},
     "sample_platforms": set(),
     "sharehub": {"crawlers", "normalizer", "index", "hub_site", "sample_platforms"},
+    # The hostile world is a test rig: it drives the real application against hostile
+    # and healthy platforms, so it may use everything (and nothing imports it).
+    "hostile_platforms": {"crawlers", "normalizer", "index", "sharehub", "sample_platforms"},
 }
 DESIGN_KEYS = ["id", "source_id", "source_record_id", "url", "title", "description", "kind",
                "category", "provider", "location", "hours", "fee", "loan_period_days",

@@ -4,6 +4,8 @@ it, switch language, open a listing, and all of it with the keyboard alone."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -15,7 +17,7 @@ KO = Translator("ko")
 EN = Translator("en")
 
 
-def _search_box(tab: BrowserTab):
+def _search_box(tab: BrowserTab) -> Any:
     return tab.page.get_by_role("searchbox", name=KO("search_label"))
 
 
@@ -45,7 +47,7 @@ def _autosubmits(tab: BrowserTab, javascript: bool = True) -> bool:
     return javascript and tab.page.locator("form[data-autosubmit] .facet").count() > 0
 
 
-def _tick_and_apply(tab: BrowserTab, checkbox, javascript: bool) -> None:
+def _tick_and_apply(tab: BrowserTab, checkbox: Any, javascript: bool) -> None:
     if _autosubmits(tab, javascript):
         with tab.page.expect_navigation():
             checkbox.click()
@@ -117,13 +119,15 @@ def test_a_result_opens_its_listing_page(tab):
 
 
 def _focused(tab: BrowserTab) -> dict[str, str]:
-    return tab.page.evaluate(
+    focused: dict[str, str] = tab.page.evaluate(
         "() => { const e = document.activeElement; return {tag: e.tagName, "
         "type: e.type || '', id: e.id || '', name: e.name || '', "
         "text: (e.innerText || e.value || '').trim()}; }")
+    return focused
 
 
-def _tab_until(tab: BrowserTab, wanted, most: int = 60) -> dict[str, str]:
+def _tab_until(tab: BrowserTab, wanted: Callable[[dict[str, str]], bool],
+               most: int = 60) -> dict[str, str]:
     for _ in range(most):
         tab.page.keyboard.press("Tab")
         focused = _focused(tab)

@@ -5,6 +5,7 @@ lists its results when its tiles cannot load."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 
@@ -23,7 +24,7 @@ def _path(page_paths: dict[str, str | None], name: str) -> str:
     return path
 
 
-def _visit(tab: BrowserTab, page_paths: dict[str, str | None], name: str):
+def _visit(tab: BrowserTab, page_paths: dict[str, str | None], name: str) -> Any:
     """Open the page; the map also waits for its scripts' requests (tiles) to settle."""
     response = tab.goto(_path(page_paths, name))
     if name == "map":

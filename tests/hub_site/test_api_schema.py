@@ -22,6 +22,7 @@ EXAMPLES = {
     "/api/v1/platforms/{source_id}": "/api/v1/platforms/mapo-share",
     "/api/v1/districts": "/api/v1/districts",
     "/api/v1/districts/{code}": "/api/v1/districts/11440",
+    "/api/v1/status": "/api/v1/status",
 }
 
 

@@ -111,7 +111,8 @@ def test_sign_up_shows_the_token_once_with_a_warning_and_starts_a_session(world)
     assert world.store.authenticate(shown).name == "박운영"
     assert "한 번만" in soup.get_text(), "the page warns the token is shown only once"
     cookie = response.headers["set-cookie"]
-    assert f"{SESSION_COOKIE}=" in cookie and "HttpOnly" in cookie
+    assert f"{SESSION_COOKIE}=" in cookie
+    assert "HttpOnly" in cookie
     assert "samesite=strict" in cookie.lower()
     again = soup_of(client.get("/operators"))
     assert again.select_one("code.token") is None, "the token is never shown again"
@@ -152,7 +153,8 @@ def test_registering_a_source_shows_the_dry_run_then_submits_it_for_review(world
     assert response.status_code == 200, response.text
     soup = soup_of(response)
     verdicts = soup.select("ul.verdicts li")
-    assert len(verdicts) == 4 and all("verdict-ok" in li["class"] for li in verdicts)
+    assert len(verdicts) == 4
+    assert all("verdict-ok" in li["class"] for li in verdicts)
     cards = soup.select("section.dry-run article.card")
     assert cards, "the first listings are shown as citizens' cards"
     assert "마포" in soup.select_one("section.dry-run").get_text()
@@ -185,8 +187,9 @@ def test_an_upload_is_previewed_but_needs_a_url_to_be_registered(world):
     assert soup.select_one("form.submit-review") is None
     assert "URL" in soup.select_one("p.notice[role=status]").get_text()
     stored = list(world.uploads.iterdir())
-    assert stored and all(p.suffix == ".csv" and len(p.stem) == 32 for p in stored), \
-        "uploads get random names under the uploads folder"
+    assert stored, "the upload is kept under the uploads folder"
+    assert all(p.suffix == ".csv" and len(p.stem) == 32 for p in stored), \
+        "uploads get random names (never the visitor's file name)"
 
 
 def test_an_unreachable_address_fails_a_verdict_and_cannot_be_submitted(world, platforms):
@@ -256,12 +259,14 @@ def test_recrawl_is_recorded_then_refused_within_ten_minutes_in_both_languages(w
     assert "재수집을 요청했습니다" in client.get(first.headers["location"]).text
     again = client.post(f"/operators/sources/{registration_id}/recrawl?lang=en",
                         data={"csrf_token": csrf})
-    assert again.status_code == 429 and int(again.headers["retry-after"]) > 0
+    assert again.status_code == 429
+    assert int(again.headers["retry-after"]) > 0
     assert "once per source every 10 minutes" in soup_of(again).select_one(
         "p.notice[role=status]").get_text()
     korean = client.post(f"/operators/sources/{registration_id}/recrawl",
                          data={"csrf_token": csrf})
-    assert korean.status_code == 429 and "10분에 한 번" in korean.text
+    assert korean.status_code == 429
+    assert "10분에 한 번" in korean.text
     assert world.recrawls.count(source_id) == 1, "a refused request is not recorded"
 
 
@@ -289,10 +294,12 @@ def test_the_api_signs_up_previews_and_registers_with_a_bearer_token(world, plat
     auth = {"Authorization": f"Bearer {signed.json()['token']}"}
     preview = client.post("/api/v1/operators/preview", headers=auth,
                           json={"url": platforms.url(TOOLS_PATH), "district_codes": ["11440"]})
-    assert preview.status_code == 200 and preview.json()["ok"] is True
+    assert preview.status_code == 200
+    assert preview.json()["ok"] is True
     assert preview.json()["cards"][0]["district"]["code"] == "11440"
     me = client.get("/api/v1/operators", headers=auth).json()
-    assert me["account"]["name"] == "API" and me["registrations"] == []
+    assert me["account"]["name"] == "API"
+    assert me["registrations"] == []
 
 
 def test_operator_pages_speak_english_on_request(world):
