@@ -195,3 +195,23 @@ def test_a_phone_finds_a_free_tool_point_open_now_in_its_district_in_three_taps(
     for active in ("마포구", KO("open_now")):
         assert active in chips, f"the active filters should show {active!r}: {chips!r}"
     tab.assert_clean()
+
+
+def test_paging_moves_through_the_results_and_keeps_the_search(tab):
+    tab.goto("/search?q=공구&free=1")
+    total = tab.results_total()
+    assert total > 10, "the sample world has more than one page of free tool results"
+    first_page = tab.result_links()
+    tab.page.locator('nav.pager a[rel="next"]').click()
+    tab.page.wait_for_load_state()
+    assert tab.query().get("page") == ["2"]
+    assert tab.query().get("q") == ["공구"]
+    assert tab.query().get("free") == ["1"]
+    second_page = tab.result_links()
+    assert second_page
+    assert not set(first_page) & set(second_page), "page 2 repeats page 1"
+    assert tab.results_total() == total
+    tab.page.locator('nav.pager a[rel="prev"]').click()
+    tab.page.wait_for_load_state()
+    assert tab.result_links() == first_page
+    tab.assert_clean()
