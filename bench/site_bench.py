@@ -37,6 +37,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from bench.index_bench import QUERY_TEXTS, iter_synthetic_listings
+from bench.site_loopback import load_over_loopback
 from hub_site import create_app
 from index import Catalog, SearchQuery, TantivyIndex
 from index.search_types import FacetName
@@ -272,6 +273,8 @@ def _measure(folder: Path, sample_ids: list[str], repeat: int, clients: int,
 
     try:
         figures = asyncio.run(run())
+        figures["load_loopback"] = load_over_loopback(
+            app, targets["results"] + targets["browse"], clients, per_client)
     finally:
         index.close()
         catalog.close()
@@ -304,5 +307,6 @@ def run_site_bench(size: int, *, repeat: int = 20, clients: int = 50,
     figures["targets"] = {
         "results_p95_ms_at_most_30": results["server_ms"]["p95"] <= P95_MS_TARGET,
         "page_kb_at_most_100": page_kb <= PAGE_KB_TARGET,
-        "zero_errors": not figures["errors"] and figures["load"]["errors"] == 0}
+        "zero_errors": not figures["errors"] and figures["load"]["errors"] == 0
+        and figures["load_loopback"]["errors"] == 0}
     return figures

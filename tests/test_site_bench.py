@@ -33,6 +33,10 @@ def test_every_page_answers_and_is_measured(figures):
 def test_baselines_and_load_are_in_the_same_run(figures):
     assert figures["baseline_index"]["server_ms"]["requests"] == 12
     assert figures["baseline_static"]["server_ms"]["p50"] > 0
+    loopback = figures["load_loopback"]
+    assert loopback["errors"] == 0, "over real HTTP too, every request answers 200"
+    assert loopback["latency_ms"]["requests"] == loopback["clients"] * 2
+    assert loopback["requests_per_s"] > 0
     load = figures["load"]
     assert load["clients"] == 4
     assert load["latency_ms"]["requests"] == 8
