@@ -114,7 +114,7 @@ def add_operator_api(app: FastAPI, site: OperatorSite) -> None:
         except RegistrationRefused as exc:
             raise HTTPException(422, str(exc)) from exc
         view = dry_run_view(preview.result, site.card_context(site.locale(request)),
-                            is_upload=False)
+                            is_upload=False, source_name=values.name)
         return json_response(view.to_json(), headers=_NO_STORE)
 
     @app.post("/api/v1/operators/sources")

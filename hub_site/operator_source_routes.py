@@ -76,7 +76,7 @@ def add_operator_source_routes(app: FastAPI, site: OperatorSite) -> None:
             return form_page(request, locale, account, values, status_code=400,
                              problem=str(exc))
         view = dry_run_view(preview.result, site.card_context(locale),
-                            is_upload=preview.is_upload)
+                            is_upload=preview.is_upload, source_name=values.name)
         return form_page(request, locale, account, values, preview=view)
 
     @app.post("/operators/sources")

@@ -4,7 +4,7 @@ twin under /api/v1/operators (tokens and form secrets are never in the JSON)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from hub_site.cards import CardContext, ListingCard, listing_card
@@ -97,7 +97,13 @@ class DryRunView:
         return data
 
 
-def dry_run_view(result: DryRunResult, ctx: CardContext, *, is_upload: bool) -> DryRunView:
+def dry_run_view(result: DryRunResult, ctx: CardContext, *, is_upload: bool,
+                 source_name: str | None = None) -> DryRunView:
+    """The dry run with its listings as cards; they name the source as the operator
+    called it (the preview's own id means nothing to anyone)."""
+    if source_name:
+        names = {**ctx.source_names, **{li.source_id: source_name for li in result.listings}}
+        ctx = replace(ctx, source_names=names)
     labels = {check: ctx.t(f"op_check_{check}") for check in ("address", "robots", "size",
                                                                 "parse")}
     return DryRunView(result, [listing_card(li, ctx) for li in result.listings], labels,

@@ -16,6 +16,7 @@ from typing import Any
 
 from index import Catalog
 from sharehub.alert_check import check_alerts
+from sharehub.alert_thread import AlertThread
 from sharehub.crawl import register_sources
 from sharehub.pipeline import RefreshDeps, RefreshOutcome
 from sharehub.registration import with_registered_sources
@@ -60,13 +61,12 @@ def run_scheduler(settings: Settings, config: ScheduleConfig, deps: RefreshDeps,
     progress = SchedulerReporter(sys.stderr)
     current: list[ScheduleConfig] = []
 
+    alerts = AlertThread(lambda: check_alerts(settings, deps.catalog, current[-1]))
+
     def reporter(event: str, fields: dict[str, Any]) -> None:
         progress(event, fields)
-        if event == "finished" and current:  # staff alerts after every run
-            try:
-                check_alerts(settings, deps.catalog, current[-1])
-            except Exception:  # an alert problem must not stop the scheduler
-                log.exception("alert check failed")
+        if event == "finished":  # staff alerts after runs, on their own thread
+            alerts.poke()
 
     # Sources operators registered and staff approved run beside schedules.yaml's, and an
     # approval is taken in at the next poll, without a restart.
@@ -74,6 +74,7 @@ def run_scheduler(settings: Settings, config: ScheduleConfig, deps: RefreshDeps,
     config = with_registered_sources(config, registrations)
     register_sources(config, deps)
     current.append(config)
+    alerts.start()
     store = ScheduleStore.in_data_dir(settings.data_dir)
     runner = SourceRunner(deps, deps.clock)
     scheduler = SourceScheduler(
@@ -108,6 +109,7 @@ def run_scheduler(settings: Settings, config: ScheduleConfig, deps: RefreshDeps,
         if watcher is not None:
             watcher.stop()
         scheduler.shutdown(settings.scheduler_shutdown_grace_s)
+        alerts.stop()
         runner.close()
         store.close()
         registrations.close()

@@ -248,7 +248,7 @@ HOSTILE_QS = [
     b"page=99999999999999999999&sort=distance&district=11440&near=91,181",
     b"kind=zzz&district=1&free=maybe&open=2&lang=%3Cxfuzz-g%3E&near_district=%ff",
 ]
-FUZZ = settings(max_examples=120, deadline=None,
+FUZZ = settings(max_examples=100, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
