@@ -78,6 +78,7 @@ FETCHERS: dict[SourceKind, Fetcher] = {
     "rss": fetch_document,
     "json_feed": fetch_document,
     "listing_jsonl": fetch_document,
+    "hsds": fetch_document,
     "csv": fetch_document,
     "xlsx": fetch_document,
     "html": fetch_html,

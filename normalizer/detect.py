@@ -12,6 +12,7 @@ import json
 import re
 
 from normalizer.errors import ParseError
+from normalizer.hsds_reader import looks_like_hsds
 from normalizer.schema import SourceKind
 
 __all__ = ["detect_kind"]
@@ -33,12 +34,17 @@ def _json_kind(body: bytes, content_type: str) -> SourceKind:
     except (ValueError, UnicodeDecodeError) as exc:
         first = body.split(b"\n", 1)[0]
         try:
+            if looks_like_hsds(json.loads(first)):
+                return "hsds"  # JSON Lines of HSDS services (`sharehub export` writes them)
             if _published(json.loads(first)) or "jsonl" in content_type \
                     or "ndjson" in content_type:
                 return "listing_jsonl"  # JSON Lines: one published listing per line
         except (ValueError, UnicodeDecodeError):
             pass
         raise ParseError(f"looks like JSON but does not parse: {exc}") from exc
+    if looks_like_hsds(document) or (isinstance(document, list) and document
+                                      and looks_like_hsds(document[0])):
+        return "hsds"
     if isinstance(document, list) and document and all(_published(d) for d in document[:20]):
         return "listing_jsonl"
     if _published(document):

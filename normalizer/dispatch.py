@@ -9,6 +9,7 @@ from normalizer.api_mapping import parse_json_api, parse_xml_api
 from normalizer.csv_file import parse_csv
 from normalizer.detect import detect_kind
 from normalizer.gongyunuri import parse_gongyunuri
+from normalizer.hsds_reader import parse_hsds
 from normalizer.html_items import parse_html_items
 from normalizer.json_feed import parse_json_feed
 from normalizer.published import parse_listing_jsonl
@@ -35,6 +36,7 @@ PARSERS: dict[SourceKind, Parser] = {
     "html": parse_html_items,
     "schema_org": parse_schema_org,
     "listing_jsonl": parse_listing_jsonl,
+    "hsds": parse_hsds,
 }
 
 

@@ -35,7 +35,7 @@ Kind = Literal["space", "item", "vehicle", "housing", "skill", "program", "info"
 ProviderType = Literal["public", "company", "nonprofit", "community", "unknown"]
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 SourceKind = Literal["rss", "json_feed", "csv", "xlsx", "gongyunuri", "seoul_openapi",
-                     "json_api", "xml_api", "html", "schema_org", "listing_jsonl"]
+                     "json_api", "xml_api", "html", "schema_org", "listing_jsonl", "hsds"]
 
 
 class _Model(BaseModel):
