@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from normalizer.schema import Source
+
+# The same examples on every run (CI must not pass or fail by chance); explore new ones
+# with HYPOTHESIS_PROFILE=explore. Loaded here, before the test modules build their settings.
+settings.register_profile("sharehub", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "sharehub"))
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOW = datetime(2026, 11, 21, 0, 0, tzinfo=UTC)
