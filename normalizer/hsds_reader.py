@@ -25,6 +25,7 @@ from referencing import Registry, Resource
 from normalizer.assemble import assemble_listing
 from normalizer.errors import InvalidListing, ParseError
 from normalizer.record import ParseReport, ParseResult, RawRecord
+from normalizer.record_loop import collect_listings
 from normalizer.schema import Listing, Source
 from normalizer.text import decode_bytes
 
@@ -154,24 +155,13 @@ def parse_hsds(body: bytes, source: Source, now: datetime | None = None) -> Pars
     if not text.strip():
         raise ParseError("an empty document: no HSDS services")
     report = ParseReport()
-    listings: list[Listing] = []
-    seen: set[str] = set()
-    for where, service in _services(text):
-        report.records += 1
-        try:
-            if isinstance(service, InvalidListing):
-                raise service
-            errors = sorted(_validator().iter_errors(service), key=lambda e: list(e.path))
-            if errors:
-                raise InvalidListing("; ".join(f"{e.json_path}: {e.message}"
-                                               for e in errors[:_MAX_ERRORS]))
-            listing = assemble_listing(_record(service), source, now)
-            if listing.source_record_id in seen:
-                raise InvalidListing(f"duplicate service id {listing.source_record_id!r}")
-        except InvalidListing as exc:
-            report.invalid += 1
-            report.errors.append(f"{where}: {exc}")
-            continue
-        seen.add(listing.source_record_id)
-        listings.append(listing)
+
+    def build(service: Any) -> Listing:
+        errors = sorted(_validator().iter_errors(service), key=lambda e: list(e.path))
+        if errors:
+            raise InvalidListing("; ".join(f"{e.json_path}: {e.message}"
+                                           for e in errors[:_MAX_ERRORS]))
+        return assemble_listing(_record(service), source, now)
+
+    listings = collect_listings(_services(text), build, report, duplicate="duplicate service id")
     return ParseResult(listings, report)

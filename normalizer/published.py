@@ -19,6 +19,7 @@ from normalizer.errors import InvalidListing, ParseError
 from normalizer.json_feed import EXTENSION_FIELDS, item_listing
 from normalizer.published_schema import schema_errors
 from normalizer.record import ParseReport, ParseResult
+from normalizer.record_loop import collect_listings
 from normalizer.schema import Listing, Source
 from normalizer.text import decode_bytes
 
@@ -70,24 +71,13 @@ def parse_listing_jsonl(body: bytes, source: Source, now: datetime | None = None
     if not text.strip():
         raise ParseError("an empty document: no listings")
     report = ParseReport()
-    listings: list[Listing] = []
-    seen: set[str] = set()
-    for where, record in _records(text):
-        report.records += 1
-        try:
-            if isinstance(record, InvalidListing):
-                raise record
-            if problems := schema_errors(record):
-                raise InvalidListing("; ".join(problems))
-            listing = item_listing(_as_item(record), None, source, now, report)
-            if listing.source_record_id in seen:
-                raise InvalidListing(f"duplicate id {listing.source_record_id!r}")
-        except InvalidListing as exc:
-            report.invalid += 1
-            report.errors.append(f"{where}: {exc}")
-            continue
-        seen.add(listing.source_record_id)
-        listings.append(listing)
+
+    def build(record: Any) -> Listing:
+        if problems := schema_errors(record):
+            raise InvalidListing("; ".join(problems))
+        return item_listing(_as_item(record), None, source, now, report)
+
+    listings = collect_listings(_records(text), build, report)
     if report.records and report.invalid == report.records and \
             all("not JSON" in e for e in report.errors):
         raise ParseError(f"not JSON Lines: {report.errors[0]}")
