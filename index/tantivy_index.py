@@ -7,7 +7,7 @@ rebuild leaves are removed by the next one, and a version written with another s
 replaced by an empty one that the next sync rebuilds. A rebuilt version keeps its
 documents sorted by district, so a district filter skips most of the index.
 
-User text is turned into term and phrase queries built in code: it never reaches a query
+User text is turned into term queries built in code: it never reaches a query
 parser. The quick query (no spelling searches) runs first; the thorough one only when
 the quick one finds nothing. Built queries are remembered per text until the next write.
 
@@ -78,13 +78,12 @@ def _is_public_holiday(day: date) -> bool:
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("id", stored=True, tokenizer_name="raw")
-    builder.add_text_field("title", tokenizer_name="whitespace")
-    builder.add_text_field("body", tokenizer_name="whitespace")
-    # Single syllables are only ever looked up as terms: no positions.
-    builder.add_text_field("uni", tokenizer_name="whitespace", index_option="freq")
-    builder.add_text_field("morph", tokenizer_name="whitespace")  # Kiwi morphemes, stems
-    builder.add_text_field("initials", tokenizer_name="whitespace",  # 초성: ㄱㄱ for 공구
-                           index_option="freq")
+    # Every text field is searched term by term (index.tantivy_text_query): no positions.
+    for field in ("title", "body",
+                  "uni",  # single Hangul syllables, for one-syllable queries (책)
+                  "morph",  # Kiwi morphemes and stems
+                  "initials"):  # 초성: ㄱㄱ for 공구
+        builder.add_text_field(field, tokenizer_name="whitespace", index_option="freq")
     add_filter_fields(builder)
     builder.add_bytes_field("doc", stored=True)
     return builder.build()

@@ -4,7 +4,12 @@ The plan comes from `index.query_understanding`: every concept must match throug
 its alternatives (the user's own words or their synonyms); qualifiers (a district, free)
 and intent words only add to the score. A word matches:
 
-- its bigrams in the title (boosted) or the body: recall, Korean compounds included;
+- its bigrams in the title (boosted) or the body: recall, Korean compounds included.
+  A word's terms must all be there, in any order: a conjunction, not a phrase. Phrases
+  needed positions, which cost indexing time, and checking them cost most of a query's
+  time (at 100,000 listings, 회의실 in the body: 9.2 ms as a phrase, 1.7 ms as a
+  conjunction, with the same 44,886 matches); the relevance set scored the same or
+  better (nDCG@10 0.977 → 0.978);
 - its morphemes in the `morph` field (title, category labels, items, tags): precision
   and base forms, boosted above bigrams;
 - its syllable in the `uni` field, when it is one syllable (책);
@@ -65,9 +70,10 @@ class _TextQueryBuilder:
         self.assumed = False
 
     def run(self, field: str, terms: Sequence[str], boost: float) -> tantivy.Query:
-        """The terms in order in one field (a term, or a phrase), boosted."""
+        """All the terms in one field (a term, or a conjunction), boosted."""
         query = (_Q.term_query(self.schema, field, terms[0]) if len(terms) == 1
-                 else _Q.phrase_query(self.schema, field, list(terms)))
+                 else _Q.boolean_query([(_MUST, _Q.term_query(self.schema, field, t))
+                                        for t in terms]))
         return _Q.boost_query(query, boost)
 
     def word(self, word: QueryWord, weight: float) -> tantivy.Query:
