@@ -1,12 +1,11 @@
 """Text analysis shared by indexing and querying, so both sides see the same terms.
 
-Four analyses, each for its own index field:
+Three analyses, each for its own index field:
 
 - bigrams (recall): Korean has no spaces inside compounds and glues particles to nouns
   (캠핑텐트, 전동드릴을), so a Hangul run is indexed as its overlapping syllable bigrams
   (텐트 is a term of 캠핑텐트); Latin and digit words are lower-cased and stemmed
   (Snowball English: tools → tool, renting → rent);
-- unigrams: single Hangul syllables, for one-syllable queries (책);
 - morphemes (precision): Kiwi's nouns and verb/adjective base forms (빌려요 → 빌리다,
   대여합니다 → 대여), for titles and other short fields only, since Kiwi is ~100× slower;
 - initial consonants: ㄱㄱㄷㅇㅅ for 공구대여소 and its prefixes, for 초성 search.
@@ -40,7 +39,6 @@ __all__ = [
     "query_words",
     "short_text_terms",
     "stem_word",
-    "unigram_terms",
     "word_runs",
 ]
 
@@ -110,16 +108,6 @@ def _word_bigrams(word: str) -> str:
         else:
             terms.extend(map(operator.add, hangul, hangul[1:]))
     return " ".join(terms)
-
-
-def unigram_terms(text: str) -> str:
-    """Every Hangul syllable of the text, space-separated (for one-syllable queries)."""
-    return " ".join(filter(None, map(_word_unigrams, text.split())))
-
-
-@lru_cache(maxsize=_WORD_CACHE)
-def _word_unigrams(word: str) -> str:
-    return " ".join(_HANGUL.findall(unicodedata.normalize("NFKC", word)))
 
 
 def _morphemes(runs: Sequence[str], morphology: KoreanMorphology) -> list[tuple[str, ...]]:
@@ -211,8 +199,8 @@ def initial_terms(texts: Iterable[str], morphology: KoreanMorphology | None = No
 class QueryWord:
     """One word of a user's query and the terms it must match.
 
-    `terms`: its bigrams in order (or its stem); `unigram`: a single Hangul syllable (look
-    in the unigram field); `morphs`: its content morphemes (empty when unknown);
+    `terms`: its bigrams in order (or its stem); `unigram`: a single Hangul syllable
+    (matched inside bigrams); `morphs`: its content morphemes (empty when unknown);
     `initials`: the consonant string when the word is only initial consonants (ㄱㄱ).
     """
 

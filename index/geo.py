@@ -37,7 +37,9 @@ MAX_COVER_KM = 1500.0  # larger circles (rare: a whole country) fall back to a b
 MIN_ROWS = 16
 _EPS_DEG = 1e-9  # keeps float rounding on the safe side: never call an edge cell inside
 _KM_PER_DEG = math.pi * EARTH_RADIUS_KM / 180
-_LEVEL_SCALES = tuple((level, 1 << level) for level in CELL_LEVELS)
+_FINEST_SCALE = 1 << CELL_LEVELS[-1]
+# (the level's bits of a cell id, how far the finest row/column shifts to this level)
+_LEVEL_SHIFTS = tuple((level << 56, CELL_LEVELS[-1] - level) for level in CELL_LEVELS)
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -71,10 +73,12 @@ def cell_id(level: int, lat: float, lon: float) -> int:
 
 def cell_ids(lat: float, lon: float) -> list[int]:
     """The cells holding the point, one per level of CELL_LEVELS (as `cell_id`, inlined:
-    this runs for every listing indexed)."""
-    row_units, col_units = lat + 90.0, (lon + 180.0) % 360.0
-    return [(level << 56) | (min(int(row_units * scale), 180 * scale - 1) << 28)
-            | int(col_units * scale) for level, scale in _LEVEL_SCALES]
+    this runs for every listing indexed). Row and column are computed once at the finest
+    level and shifted for the others: scaling by a power of two is exact, so the floor of
+    the finer one shifted right is the coarser one's floor."""
+    row = min(int((lat + 90.0) * _FINEST_SCALE), 180 * _FINEST_SCALE - 1)
+    col = int(((lon + 180.0) % 360.0) * _FINEST_SCALE)
+    return [top | (row >> shift << 28) | (col >> shift) for top, shift in _LEVEL_SHIFTS]
 
 
 def _pack(level: int, row: int, col: int) -> int:

@@ -12,7 +12,7 @@ and intent words only add to the score. A word matches:
   better (nDCG@10 0.977 → 0.978);
 - its morphemes in the `morph` field (title, category labels, items, tags): precision
   and base forms, boosted above bigrams;
-- its syllable in the `uni` field, when it is one syllable (책);
+- when it is one syllable (책), every title or body term holding that syllable;
 - its 초성 string in the `initials` field, when it is only initial consonants (ㄱㄱ).
 
 A word no listing matches as typed is respelled from the morpheme dictionary (회의싱 →
@@ -79,11 +79,22 @@ class _TextQueryBuilder:
     def word(self, word: QueryWord, weight: float) -> tantivy.Query:
         if word.initials:
             return self.run("initials", [word.initials], INITIALS_BOOST * weight)
+        if word.unigram:
+            return self.syllable(word.terms[0], weight)
         fields = [("title", word.terms, TITLE_BOOST), ("body", word.terms, 1.0),
-                  ("morph", word.morphs, MORPH_BOOST),
-                  ("uni", word.terms if word.unigram else (), 1.0)]
+                  ("morph", word.morphs, MORPH_BOOST)]
         return _Q.boolean_query([(_SHOULD, self.run(f, terms, boost * weight))
                                  for f, terms, boost in fields if terms])
+
+    def syllable(self, syllable: str, weight: float) -> tantivy.Query:
+        """One Hangul syllable (책): every title or body term holding it, i.e. the
+        syllable alone or a bigram starting or ending with it. A syllable has no regex
+        meaning, and the query words hold nothing else (index.analysis.query_words)."""
+        pattern = f"{syllable}.?|.{syllable}"
+        return _Q.boolean_query([
+            (_SHOULD, _Q.boost_query(_Q.regex_query(self.schema, field, pattern),
+                                     boost * weight))
+            for field, boost in (("title", TITLE_BOOST), ("body", 1.0))])
 
     def matches(self, word: QueryWord) -> bool:
         """Whether any listing matches the word as typed."""

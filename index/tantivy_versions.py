@@ -30,7 +30,7 @@ __all__ = [
 # Bumped whenever the schema or the analysis changes what a version's terms mean: a
 # version written with another one is replaced by an empty one, rebuilt from the catalog.
 # 2 (issue 5): `uni` and `initials` without positions, documents sorted by district.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 _META = "sharehub.json"
 
 

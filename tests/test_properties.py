@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 
+from index.geo import CELL_LEVELS, cell_id, cell_ids
 from normalizer.dates import parse_date
 from normalizer.fields import (
     parse_capacity,
@@ -154,3 +155,13 @@ def test_no_tag_of_the_input_survives_the_sanitizer(value):
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
         assert BeautifulSoup(str(escape(text)), "html.parser").find() is None
     assert html_to_text(str(escape(text))) == text  # stable: text stays the same text
+
+
+@given(st.floats(-90.0, 90.0), st.floats(-180.0, 180.0))
+@example(90.0, 180.0)
+@example(-90.0, -180.0)
+@example(37.5665, 126.978)
+def test_cell_ids_are_each_levels_cell(lat, lon):
+    """The indexing shortcut (finest row and column, shifted per level) gives the cell
+    that `cell_id` computes for every level, which is what radius queries look up."""
+    assert cell_ids(lat, lon) == [cell_id(level, lat, lon) for level in CELL_LEVELS]
