@@ -8,7 +8,8 @@ the last stderr line says why when it is not 0.
 Politeness and safety match the rest of the crawlers: robots.txt obeyed with our
 User-Agent, one request at a time per site with a delay, the body cap and time limit of
 FetchLimits, at most 5 redirects, no cookies, no telnet console, http(s) only, and every
-request (redirects and robots.txt included) checked by the SSRF guard first.
+request (redirects and robots.txt included) checked by the SSRF guard first, and every
+connection made to an address that the guard checked (`crawlers.spider_resolver`).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from crawlers.html_spider import (
     SpiderJob,
 )
 from crawlers.robots import PRODUCT_TOKEN
+from crawlers.spider_resolver import refusal_for
 
 __all__ = [
     "AddressGuardMiddleware",
@@ -124,11 +126,20 @@ def first_link(node: Selector | TextResponse, selector: str, page: TextResponse)
 
 def _failure_message(failure: Failure) -> str:
     error = failure.value
+    refused = _refusal(failure)
+    if refused is not None:
+        return refused
     if isinstance(error, HttpError):
         return f"HTTP {error.response.status}"
     if isinstance(error, IgnoreRequest):
         return str(error) or "request ignored"
     return f"{type(error).__name__}: {failure.getErrorMessage()}"
+
+
+def _refusal(failure: Failure) -> str | None:
+    """The SSRF guard's message when the connect-time resolver refused the request's host."""
+    request = getattr(failure, "request", None)
+    return refusal_for(urlsplit(request.url).hostname) if request is not None else None
 
 
 def _item(known: dict[str, Any], detail_url: str | None,
@@ -209,7 +220,9 @@ class DeclarativeSpider(Spider):
         yield _item(known, page.url, extract_fields(page, self.params.fields, page))
 
     def start_failed(self, failure: Failure) -> None:
-        code = EXIT_BLOCKED if isinstance(failure.value, BlockedRequest) else EXIT_START_FAILED
+        # _refusal: the resolver refused what the middleware let through (DNS rebinding)
+        code = (EXIT_BLOCKED if isinstance(failure.value, BlockedRequest)
+                or _refusal(failure) is not None else EXIT_START_FAILED)
         self.crawl_log.fatal = (code, f"start page {self.job.start_url}: "
                                       f"{_failure_message(failure)}")
 
@@ -251,6 +264,8 @@ def spider_settings(job: SpiderJob, items_path: Path) -> dict[str, Any]:
         "CLOSESPIDER_ERRORCOUNT": 1,  # a spider error ends the crawl: the format changed
         "DOWNLOAD_HANDLERS": {"file": None, "data": None, "ftp": None, "s3": None},
         "DOWNLOADER_MIDDLEWARES": {_GUARD: 40},  # before robots.txt (100) and offsite (50)
+        # …and the connection goes to an address checked by the same rules (DNS rebinding)
+        "TWISTED_DNS_RESOLVER": "crawlers.spider_resolver.GuardedResolver",
         "SHAREHUB_ALLOW_PRIVATE_NETWORKS": job.allow_private_networks,
         "SHAREHUB_ALLOWED_NETWORKS": job.allowed_networks,
         "FEEDS": {items_path.as_uri(): {"format": "jsonlines", "encoding": "utf8"}},
