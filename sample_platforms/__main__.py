@@ -36,10 +36,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     stopping = threading.Event()
 
-    def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    def _on_signal(signum: int, frame: FrameType | None) -> None:
         stopping.set()
 
-    signal.signal(signal.SIGTERM, _on_sigterm)
+    # Both set by hand: a process started in the background by a shell without job
+    # control inherits SIGINT ignored, and Ctrl-C must stop it all the same.
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
     try:
         platforms = SamplePlatforms(host=args.host, port=args.port).start()
     except OSError as exc:
@@ -50,10 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for source in platforms.sources():
             _log.info("  %s [%s] %s: %s", source["id"], source["kind"], source["name"],
                       source["url"])
-        try:
-            stopping.wait()
-        except KeyboardInterrupt:
-            pass
+        stopping.wait()
         _log.info("stopping")
     return 0
 
