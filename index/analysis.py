@@ -148,8 +148,7 @@ def _word_analyses(text: str, morphology: KoreanMorphology) -> list[_WordAnalysi
         return _WordAnalysis(" ".join(form for _, forms in analysed for form in forms),
                              _runs_initials(analysed))
 
-    remember = morphology.remember
-    return [remember(word, compute) for word in text.split()]
+    return morphology.remember_all(text.split(), compute)
 
 
 def _combined(analyses: Sequence[_WordAnalysis]) -> _WordAnalysis:
@@ -171,9 +170,8 @@ def short_text_terms(title: str, labels: str, others: Sequence[str],
     def whole(text: str) -> _WordAnalysis:
         return _combined(_word_analyses(text, morphology))
 
-    remember = morphology.remember
     head = whole(title)
-    rest = [remember(text, whole) for text in (labels, *others)]
+    rest = morphology.remember_all((labels, *others), whole)
     morphs = " ".join(filter(None, (head.morphs, *(r.morphs for r in rest))))
     return morphs, " ".join(dict.fromkeys((*head.initials, *rest[0].initials)))
 

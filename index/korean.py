@@ -169,6 +169,15 @@ class KoreanMorphology:
             self._text_memo[text] = found
         return cast(T, found)
 
+    def remember_all(self, texts: Iterable[str], compute: Callable[[str], T]) -> list[T]:
+        """`remember` for each text, in order, with the memo read inline (indexing calls
+        it for every word of every title)."""
+        memo, out = self._text_memo, []
+        for text in texts:
+            found = memo.get(text, _MISSING)
+            out.append(cast(T, found) if found is not _MISSING else self.remember(text, compute))
+        return out
+
     def cache_size(self) -> int:
         return len(self._cache)
 
