@@ -30,6 +30,8 @@ __all__ = [
 # Bumped whenever the schema or the analysis changes what a version's terms mean: a
 # version written with another one is replaced by an empty one, rebuilt from the catalog.
 # 2 (issue 5): `uni` and `initials` without positions, documents sorted by district.
+# 3: no positions in any text field (a word's bigrams match as a conjunction).
+# 4: no `uni` field (a one-syllable query matches the bigrams holding the syllable).
 SCHEMA_VERSION = 4
 _META = "sharehub.json"
 
