@@ -60,10 +60,19 @@ _DROPPED_WITH_CONTENT = {"script", "style", "iframe", "noembed", "noframes", "no
                          "svg", "math"}
 
 
+# What only the HTML parser handles: tags, entities, NUL, CR (CRLF → LF), lone surrogates
+# (nh3 refuses them) and a leading BOM (dropped). Text with none of these comes out of
+# the parser as it went in, so it skips it: most fields of CSV rows and feeds are plain
+# text, and the parser was an eighth of a full crawl's CPU (bench/REPORT.md).
+_NEEDS_PARSER = re.compile("[<&\x00\r\ud800-\udfff]|^\ufeff")
+
+
 def html_to_text(value: str | None) -> str | None:
     """Strip every tag (keeping line breaks of block elements) and unescape entities."""
     if value is None:
         return None
+    if _NEEDS_PARSER.search(value) is None:
+        return clean_text(value)
     with_breaks = _BLOCK_TAGS.sub("\n", value)
     stripped = nh3.clean(with_breaks, tags=set(), attributes={},
                          clean_content_tags=_DROPPED_WITH_CONTENT)

@@ -8,10 +8,13 @@ look for, so the properties reach deep into them rather than failing fast on noi
 
 from __future__ import annotations
 
+import html
 import re
 import warnings
 from datetime import UTC, datetime
 
+import nh3
+import pytest
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -29,7 +32,13 @@ from normalizer.fields import (
 from normalizer.gazetteer import load_gazetteer
 from normalizer.hours import parse_hours
 from normalizer.open_now import is_open, opening_today
-from normalizer.text import decode_bytes, html_to_text
+from normalizer.text import (
+    _BLOCK_TAGS,
+    _DROPPED_WITH_CONTENT,
+    clean_text,
+    decode_bytes,
+    html_to_text,
+)
 
 WORDS = ["월", "화", "수", "목", "금", "토", "일", "~", "-", "평일", "주말", "매일", "연중",
          "24시간", "휴무", "휴관일", "점심시간", "공휴일", "제외", "09:00", "18:00",
@@ -165,3 +174,23 @@ def test_cell_ids_are_each_levels_cell(lat, lon):
     """The indexing shortcut (finest row and column, shifted per level) gives the cell
     that `cell_id` computes for every level, which is what radius queries look up."""
     assert cell_ids(lat, lon) == [cell_id(level, lat, lon) for level in CELL_LEVELS]
+
+
+@given(st.text(alphabet=st.sampled_from(list("가나 ab1\n\r\t&;#<>/lgtampx\x00\x0b\u00a0"
+                                            "\u3000\ufeff\u200b")) | st.characters(),
+               max_size=40))
+@example("&amp;\r\n가")
+@example("\ufeff공구")
+@example("a\x00b")
+def test_plain_text_skips_the_html_parser_unchanged(text):
+    """html_to_text's shortcut for text without tags, entities or parser-only characters
+    gives what the HTML parser path gives (nh3, then unescaping)."""
+    try:
+        parsed = clean_text(html.unescape(nh3.clean(
+            _BLOCK_TAGS.sub("\n", text), tags=set(), attributes={},
+            clean_content_tags=_DROPPED_WITH_CONTENT)))
+    except UnicodeEncodeError:  # lone surrogates: nh3 refuses them, and so must the shortcut
+        with pytest.raises(UnicodeEncodeError):
+            html_to_text(text)
+        return
+    assert html_to_text(text) == parsed
