@@ -58,6 +58,8 @@ def _utf8_problem(body: bytes) -> str:
 _DROPPED_WITH_CONTENT = {"script", "style", "iframe", "noembed", "noframes", "noscript",
                          "xmp", "plaintext", "textarea", "title", "template", "object",
                          "svg", "math"}
+# Built once: nh3.clean builds its sanitizer on every call, 4× the cost of the cleaning.
+_TAG_STRIPPER = nh3.Cleaner(tags=set(), attributes={}, clean_content_tags=_DROPPED_WITH_CONTENT)
 
 
 # What only the HTML parser handles: tags, entities, NUL, CR (CRLF → LF), lone surrogates
@@ -74,8 +76,7 @@ def html_to_text(value: str | None) -> str | None:
     if _NEEDS_PARSER.search(value) is None:
         return clean_text(value)
     with_breaks = _BLOCK_TAGS.sub("\n", value)
-    stripped = nh3.clean(with_breaks, tags=set(), attributes={},
-                         clean_content_tags=_DROPPED_WITH_CONTENT)
+    stripped = _TAG_STRIPPER.clean(with_breaks)
     return clean_text(html.unescape(stripped))
 
 
