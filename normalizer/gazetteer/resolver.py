@@ -65,6 +65,9 @@ class Split:
     effective: str
 
 
+_REMEMBERED_MATCHES = 50_000  # addresses; ≈ 15 MB at most
+
+
 @dataclass(frozen=True, slots=True)
 class AddressMatch:
     """What an address says about its district: the district, or at least the 시도, and
@@ -102,6 +105,8 @@ class Gazetteer:
         self._by_sido_and_name: dict[tuple[str, str], str] = {}
         self._by_name: dict[str, list[str]] = {}
         self._by_english: dict[str, list[str]] = {}
+        # match_address answers, remembered: a re-crawl reads the same addresses again
+        self._matches: dict[tuple[str | None, str | None], AddressMatch] = {}
         for code, district in districts.items():
             self.add_alias(district.sido_code, district.short_name, code, district.name_en)
 
@@ -109,6 +114,7 @@ class Gazetteer:
         """Teach a name (within a 시도) for a code: a current, former or alternative name,
         and optionally its English name ("Nam-gu" for 인천 남구)."""
         compact = name.replace(" ", "")
+        self._matches.clear()  # a new name can change what an address resolves to
         self._by_sido_and_name.setdefault((sido, name), code)
         self._by_sido_and_name.setdefault((sido, compact), code)
         if code not in self._by_name.setdefault(compact, []):
@@ -181,6 +187,16 @@ class Gazetteer:
         …", "(02880) 서울특별시성북구 …", former names ("인천 남구"), "Seongbuk-gu",
         "Seoul Seongbuk-gu" and "37 Seongbuk-ro, Seongbuk-gu, Seoul". Never raises.
         """
+        key = (address, default_sido)
+        found = self._matches.get(key)
+        if found is None:
+            found = self._match_address(address, default_sido)
+            if len(self._matches) >= _REMEMBERED_MATCHES:
+                self._matches.clear()  # rare: a fresh start beats bookkeeping per hit
+            self._matches[key] = found
+        return found
+
+    def _match_address(self, address: str | None, default_sido: str | None) -> AddressMatch:
         text = unicodedata.normalize("NFC", address or "").strip()
         if not text:
             return AddressMatch()
