@@ -16,7 +16,9 @@ from concurrent.futures import (
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
+from itertools import zip_longest
 from typing import ParamSpec, TextIO, TypeVar
+from urllib.parse import urlsplit
 
 from rich.console import Console
 from rich.progress import Progress
@@ -31,7 +33,8 @@ from sharehub.pipeline import (
 )
 from sharehub.schedules import ConfigError, ScheduleConfig, SourceSchedule
 
-__all__ = ["crawl_sources", "print_runs", "register_sources", "runs_as_json", "select_sources"]
+__all__ = ["crawl_sources", "print_runs", "register_sources", "runs_as_json", "select_sources",
+           "spread_by_host"]
 
 
 def select_sources(config: ScheduleConfig, ids: Sequence[str],
@@ -132,11 +135,26 @@ def crawl_sources(sources: Sequence[SourceSchedule], deps: RefreshDeps,
     return [outcomes[s.id] for s in sources]
 
 
+def spread_by_host(sources: Sequence[SourceSchedule]) -> list[SourceSchedule]:
+    """The sources in an order that keeps those sharing a host apart: one source of every
+    host, then the second source of every host that has one, and so on. A worker that
+    takes a host's second source then rarely waits out the host's politeness delay while
+    sources of other hosts are ready (in the crawl benchmark's re-crawl, 20 such waits of
+    ≈ 1 s held workers for a third of its time)."""
+    by_host: dict[str, list[SourceSchedule]] = {}
+    for source in sources:
+        host = (urlsplit(source.url).hostname or "").lower() or f"source:{source.id}"
+        by_host.setdefault(host, []).append(source)
+    return [source for turn in zip_longest(*by_host.values()) for source in turn
+            if source is not None]
+
+
 def _refresh_all(sources: Sequence[SourceSchedule], deps: RefreshDeps, workers: int,
                  outcomes: dict[str, RefreshOutcome],
                  on_done: Callable[[RefreshOutcome], None] | None) -> None:
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="crawl") as pool:
-        futures = [pool.submit(refresh_source, s.to_source(), deps) for s in sources]
+        futures = [pool.submit(refresh_source, s.to_source(), deps)
+                   for s in spread_by_host(sources)]
         for future in as_completed(futures):
             outcome = future.result()
             outcomes[outcome.source_id] = outcome

@@ -82,3 +82,20 @@ def test_hostile_feed_item_is_sanitized_on_the_page(hub):
     # The one script element is the page's JSON-LD: data, never run, with "<" escaped.
     assert [s.get("type") for s in scripts] == ["application/ld+json"]
     assert "<" not in scripts[0].string
+
+
+def test_sources_sharing_a_host_are_spread_apart():
+    """A crawl takes one source of every host before a host's second one, so no worker
+    waits out a host's politeness delay while other hosts are ready."""
+    from sharehub.crawl import spread_by_host
+    from sharehub.schedules import SourceSchedule
+
+    def source(source_id: str, url: str) -> SourceSchedule:
+        return SourceSchedule(id=source_id, name=source_id, kind="rss", url=url)
+
+    sources = [source("a1", "https://a.example/1"), source("a2", "https://A.example/2"),
+               source("a3", "https://a.example:8443/3"), source("b1", "https://b.example/"),
+               source("c1", "http://127.0.0.1:8101/x"), source("c2", "http://127.0.0.1:9/y"),
+               source("d1", "upload.csv")]
+    assert [s.id for s in spread_by_host(sources)] == ["a1", "b1", "c1", "d1", "a2", "c2",
+                                                       "a3"]
